@@ -1,0 +1,126 @@
+"""The solver registry: dotted ids (``cnn.conv2d``) to solver specs, loaded lazily.
+
+Importing a topic's module registers its solvers. Modules are imported only when one of their
+solvers is asked for, so ``examprep solve conv2d`` never pays for numpy or sympy.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable
+
+from solvers.core import ParamSpec, Solution, SolverSpec, Text
+
+#: topic prefix of a solver id -> module that registers it
+TOPIC_MODULES: dict[str, str] = {
+    "cnn": "solvers.cnn",
+    "optim": "solvers.optim",
+    "gd": "solvers.gd",
+    "schedules": "solvers.schedules",
+    "rl": "solvers.rl",
+    "attention": "solvers.attention",
+    "transformer": "solvers.transformer",
+    "rnn": "solvers.rnn",
+    "normalization": "solvers.normalization",
+    "activations": "solvers.activations",
+    "linear": "solvers.linear",
+    "losses": "solvers.losses",
+    "regularization": "solvers.regularization",
+    "dropout": "solvers.dropout",
+    "ffn": "solvers.ffn",
+}
+
+#: calculator names used by ``examprep solve NAME`` -> solver id
+CLI_NAMES: dict[str, str] = {
+    "conv2d": "cnn.conv2d",
+    "pool2d": "cnn.pool2d",
+    "conv-stack": "cnn.conv_stack",
+    "receptive-field": "cnn.receptive_field",
+    "lenet5": "cnn.lenet5",
+    "bottleneck": "cnn.bottleneck",
+    "optimizer": "optim.optimizer",
+    "clip": "optim.clip",
+    "lr-schedule": "schedules.lr_schedule",
+    "gridworld": "rl.gridworld",
+    "td-update": "rl.td_update",
+    "return": "rl.discounted_return",
+    "attention": "attention.attention",
+    "rnn-params": "rnn.params",
+    "batchnorm": "normalization.batchnorm",
+    "layernorm": "normalization.layernorm",
+}
+
+_REGISTRY: dict[str, SolverSpec] = {}
+
+
+class UnknownSolverError(KeyError):
+    pass
+
+
+def solver(
+    solver_id: str,
+    params: list[ParamSpec],
+    summary: Text,
+) -> Callable[[Callable[..., Solution]], Callable[..., Solution]]:
+    """Register ``func`` as the solver ``solver_id`` with its declared parameters."""
+
+    def decorate(func: Callable[..., Solution]) -> Callable[..., Solution]:
+        _REGISTRY[solver_id] = SolverSpec(solver_id, func, tuple(params), summary)
+        return func
+
+    return decorate
+
+
+def mistake(solver_id: str, name: str) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
+    """Register a mistake generator: same inputs as the solver, returns the wrong answers it
+    predicts (only the answer keys the misconception changes)."""
+
+    def decorate(func: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+        _REGISTRY[solver_id].mistakes[name] = func
+        return func
+
+    return decorate
+
+
+def carry(solver_id: str, answer_key: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register an error-carried-forward rule for one answer.
+
+    The function takes the solver inputs and ``given``, a dict of the student's own earlier
+    answers (by answer key), and returns what this answer would be if those were right.
+    """
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        _REGISTRY[solver_id].carries[answer_key] = func
+        return func
+
+    return decorate
+
+
+def get(solver_id: str) -> SolverSpec:
+    """Look up a solver by dotted id or calculator name, importing its module on first use."""
+    solver_id = CLI_NAMES.get(solver_id, solver_id)
+    if solver_id not in _REGISTRY:
+        topic = solver_id.split(".", 1)[0]
+        module = TOPIC_MODULES.get(topic)
+        if module is None:
+            raise UnknownSolverError(solver_id)
+        importlib.import_module(module)
+    try:
+        return _REGISTRY[solver_id]
+    except KeyError:
+        raise UnknownSolverError(solver_id) from None
+
+
+def load_all() -> dict[str, SolverSpec]:
+    """Import every topic module that exists and return the whole registry."""
+    for module in TOPIC_MODULES.values():
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+    return dict(_REGISTRY)
+
+
+def cli_names() -> dict[str, str]:
+    return dict(CLI_NAMES)
