@@ -23,12 +23,36 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Grid:
+    """A small table shown inside a step: an intermediate matrix, a value table, a policy grid.
+
+    Cells are numbers or short strings (arrows for a policy). Labels are optional.
+    """
+
+    rows: tuple[tuple[Any, ...], ...]
+    row_labels: tuple[str, ...] = ()
+    col_labels: tuple[str, ...] = ()
+    title: Text | None = None
+
+    @staticmethod
+    def of(rows: Any, row_labels: Any = (), col_labels: Any = (), title: Text | None = None) -> "Grid":
+        """Build from any nested sequence (lists, tuples, a numpy array)."""
+        return Grid(
+            tuple(tuple(r) for r in (rows.tolist() if hasattr(rows, "tolist") else rows)),
+            tuple(str(x) for x in row_labels),
+            tuple(str(x) for x in col_labels),
+            title,
+        )
+
+
+@dataclass(frozen=True)
 class Step:
     """One line of a worked solution.
 
     ``formula`` is the general formula, ``substituted`` the same formula with this variant's
     numbers, ``result`` what it evaluates to. All three are plain Unicode (never LaTeX) so they
-    read well in a terminal. ``note`` carries remarks such as which convention is used.
+    read well in a terminal. ``note`` carries remarks such as which convention is used;
+    ``grids`` holds intermediate matrices or tables to show under the step.
     """
 
     what: Text
@@ -36,6 +60,7 @@ class Step:
     substituted: str = ""
     result: str = ""
     note: Text | None = None
+    grids: tuple[Grid, ...] = ()
 
 
 @dataclass
