@@ -1,0 +1,299 @@
+"""Typed question templates and their validation.
+
+``template_from_dict`` turns one YAML mapping into a ``Template`` or raises ``BankError`` naming
+the file, the template id and the field at fault, so a typo in a bank file is a one-line fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from solvers.core import Text
+
+from examprep.grading.grade import Tolerance
+from examprep.grading.parse import ANSWER_TYPES
+
+KINDS = ("calc", "concept", "design")
+PARAM_RULES = ("range", "choice", "value", "expr", "list", "vector", "matrix", "format")
+DEFAULT_HINT_COST = 0.25
+
+
+class BankError(ValueError):
+    def __init__(self, path: str, template_id: str | None, field_name: str | None, message: str):
+        where = path
+        if template_id:
+            where += f", template {template_id!r}"
+        if field_name:
+            where += f", field {field_name!r}"
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.template_id = template_id
+        self.field_name = field_name
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    answer: str
+    type: str
+    points: float
+    prompt: Text
+    tolerance: Tolerance = Tolerance()
+    options: dict[str, Text] = field(default_factory=dict)
+    carry: bool = False
+    names: tuple[str, ...] = ()  # variables allowed in an expression answer
+
+
+@dataclass(frozen=True)
+class MistakeRef:
+    id: str
+    parts: tuple[str, ...]
+    feedback: Text
+
+
+@dataclass(frozen=True)
+class RubricPoint:
+    point: Text
+    weight: float
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    topic: str
+    kind: str
+    title: Text
+    text: Text
+    path: str
+    points: float
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    where: tuple[str, ...] = ()
+    solver: str | None = None
+    parts: tuple[Part, ...] = ()
+    mistakes: tuple[MistakeRef, ...] = ()
+    hints: tuple[Text, ...] = ()
+    hint_cost: float = DEFAULT_HINT_COST
+    source: Text | None = None
+    rubric: tuple[RubricPoint, ...] = ()
+    model_answer: Text | None = None
+
+    @property
+    def is_fixed(self) -> bool:
+        """A past-paper question: every parameter is a fixed value."""
+        return all("value" in rule for rule in self.params.values())
+
+
+class _Validator:
+    """Reads one template mapping, remembering where it is for error messages."""
+
+    def __init__(self, path: str, raw: Any, index: int):
+        self.path = path
+        if not isinstance(raw, dict):
+            raise BankError(path, f"#{index + 1}", None, "each template must be a mapping")
+        self.raw = raw
+        self.tid = raw.get("id") if isinstance(raw.get("id"), str) else f"#{index + 1}"
+
+    def fail(self, field_name: str, message: str) -> BankError:
+        return BankError(self.path, self.tid, field_name, message)
+
+    def text(self, value: Any, field_name: str, required: bool = True) -> Text | None:
+        if value is None and not required:
+            return None
+        if not isinstance(value, dict):
+            raise self.fail(field_name, "must be a mapping with 'en' and 'zh'")
+        missing = [lang for lang in ("en", "zh") if not isinstance(value.get(lang), str) or not value[lang].strip()]
+        if missing:
+            raise self.fail(field_name, f"missing text in {', '.join(missing)}")
+        return Text(value["en"].strip(), value["zh"].strip())
+
+    def number(self, value: Any, field_name: str, positive: bool = False) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(field_name, f"must be a number, got {value!r}")
+        if positive and value <= 0:
+            raise self.fail(field_name, f"must be positive, got {value!r}")
+        return value
+
+    def params(self) -> dict[str, dict[str, Any]]:
+        raw = self.raw.get("params", {}) or {}
+        if not isinstance(raw, dict):
+            raise self.fail("params", "must be a mapping of name -> rule")
+        out: dict[str, dict[str, Any]] = {}
+        for name, rule in raw.items():
+            where = f"params.{name}"
+            if not isinstance(name, str) or not name.isidentifier():
+                raise self.fail(where, "parameter names must be identifiers")
+            if not isinstance(rule, dict) or len([k for k in rule if k in PARAM_RULES]) != 1:
+                raise self.fail(where, f"must have exactly one of {', '.join(PARAM_RULES)}")
+            if "range" in rule:
+                bounds = rule["range"]
+                if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, (int, float)) for b in bounds)):
+                    raise self.fail(where, "range must be [low, high]")
+                if bounds[0] > bounds[1]:
+                    raise self.fail(where, "range low is above high")
+                if "step" in rule:
+                    self.number(rule["step"], where + ".step", positive=True)
+            if "choice" in rule and (not isinstance(rule["choice"], list) or not rule["choice"]):
+                raise self.fail(where, "choice must be a non-empty list")
+            for text_rule in ("expr", "format"):
+                if text_rule in rule and not isinstance(rule[text_rule], str):
+                    raise self.fail(where, f"{text_rule} must be a string")
+            if "list" in rule and not isinstance(rule["list"], list):
+                raise self.fail(where, "list must be a list of expressions")
+            for shape_rule in ("vector", "matrix"):
+                if shape_rule in rule:
+                    spec = rule[shape_rule]
+                    if not isinstance(spec, dict) or "range" not in spec:
+                        raise self.fail(where, f"{shape_rule} needs a mapping with range (and length or rows/cols)")
+            out[name] = rule
+        return out
+
+    def parts(self) -> tuple[Part, ...]:
+        raw = self.raw.get("parts")
+        if not isinstance(raw, list) or not raw:
+            raise self.fail("parts", "a calc template needs a non-empty list of parts")
+        parts = []
+        seen: set[str] = set()
+        for i, item in enumerate(raw):
+            where = f"parts[{i}]"
+            if not isinstance(item, dict):
+                raise self.fail(where, "must be a mapping")
+            pid = item.get("id")
+            if not isinstance(pid, str) or not pid:
+                raise self.fail(where + ".id", "missing")
+            if pid in seen:
+                raise self.fail(where + ".id", f"duplicate part id {pid!r}")
+            seen.add(pid)
+            kind = item.get("type")
+            if kind not in ANSWER_TYPES:
+                raise self.fail(where + ".type", f"must be one of {', '.join(ANSWER_TYPES)}, got {kind!r}")
+            answer = item.get("answer")
+            if not isinstance(answer, str):
+                raise self.fail(where + ".answer", "must name a key of the solver's answers")
+            tol_raw = item.get("tolerance") or {}
+            if not isinstance(tol_raw, dict):
+                raise self.fail(where + ".tolerance", "must be a mapping with rtol and/or atol")
+            tolerance = Tolerance(
+                float(self.number(tol_raw.get("rtol", Tolerance.rtol), where + ".tolerance.rtol")),
+                float(self.number(tol_raw.get("atol", Tolerance.atol), where + ".tolerance.atol")),
+            )
+            options: dict[str, Text] = {}
+            if kind == "choice":
+                raw_options = item.get("options")
+                if not isinstance(raw_options, dict) or len(raw_options) < 2:
+                    raise self.fail(where + ".options", "a choice part needs at least two options")
+                for key, label in raw_options.items():
+                    options[str(key)] = self.text(label, f"{where}.options.{key}")  # type: ignore[assignment]
+            names = item.get("names", ["x"] if kind == "expression" else [])
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise self.fail(where + ".names", "must be a list of variable names")
+            parts.append(
+                Part(
+                    id=pid,
+                    answer=answer,
+                    type=kind,
+                    points=float(self.number(item.get("points", 1), where + ".points", positive=True)),
+                    prompt=self.text(item.get("prompt"), where + ".prompt"),  # type: ignore[arg-type]
+                    tolerance=tolerance,
+                    options=options,
+                    carry=bool(item.get("carry", False)),
+                    names=tuple(names),
+                )
+            )
+        return tuple(parts)
+
+    def mistakes(self, part_ids: set[str]) -> tuple[MistakeRef, ...]:
+        raw = self.raw.get("mistakes") or []
+        if not isinstance(raw, list):
+            raise self.fail("mistakes", "must be a list")
+        out = []
+        for i, item in enumerate(raw):
+            where = f"mistakes[{i}]"
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                raise self.fail(where, "each mistake needs an id")
+            parts = item.get("parts") or sorted(part_ids)
+            if isinstance(parts, str):
+                parts = [parts]
+            unknown = [p for p in parts if p not in part_ids]
+            if unknown:
+                raise self.fail(where + ".parts", f"unknown part(s) {', '.join(unknown)}")
+            out.append(MistakeRef(item["id"], tuple(parts), self.text(item.get("feedback"), where + ".feedback")))  # type: ignore[arg-type]
+        return tuple(out)
+
+    def rubric(self) -> tuple[RubricPoint, ...]:
+        raw = self.raw.get("rubric")
+        if not isinstance(raw, list) or not raw:
+            raise self.fail("rubric", "a concept or design item needs a rubric of key points")
+        out = []
+        for i, item in enumerate(raw):
+            where = f"rubric[{i}]"
+            if not isinstance(item, dict):
+                raise self.fail(where, "must be a mapping")
+            patterns = item.get("patterns") or []
+            if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
+                raise self.fail(where + ".patterns", "needs a list of strings (English and Chinese)")
+            out.append(
+                RubricPoint(
+                    self.text(item.get("point"), where + ".point"),  # type: ignore[arg-type]
+                    float(self.number(item.get("weight", 1), where + ".weight", positive=True)),
+                    tuple(patterns),
+                )
+            )
+        return tuple(out)
+
+    def build(self) -> Template:
+        raw = self.raw
+        if not isinstance(raw.get("id"), str) or not raw["id"].strip():
+            raise self.fail("id", "missing")
+        topic = raw.get("topic")
+        if not isinstance(topic, str) or not topic:
+            raise self.fail("topic", "missing")
+        kind = raw.get("kind", "calc")
+        if kind not in KINDS:
+            raise self.fail("kind", f"must be one of {', '.join(KINDS)}, got {kind!r}")
+        where = raw.get("where") or []
+        if isinstance(where, str):
+            where = [where]
+        if not isinstance(where, list) or not all(isinstance(w, str) for w in where):
+            raise self.fail("where", "must be a string or a list of strings")
+        hints_raw = raw.get("hints") or []
+        if not isinstance(hints_raw, list):
+            raise self.fail("hints", "must be a list")
+        hints = tuple(self.text(h, f"hints[{i}]") for i, h in enumerate(hints_raw))
+        common = dict(
+            id=raw["id"],
+            topic=topic,
+            kind=kind,
+            title=self.text(raw.get("title"), "title"),
+            text=self.text(raw.get("text"), "text"),
+            path=self.path,
+            hints=hints,
+            hint_cost=float(self.number(raw.get("hint_cost", DEFAULT_HINT_COST), "hint_cost")),
+            source=self.text(raw.get("source"), "source", required=False),
+        )
+        if kind == "calc":
+            solver_id = raw.get("solver")
+            if not isinstance(solver_id, str):
+                raise self.fail("solver", "a calc template needs a solver id")
+            parts = self.parts()
+            default_points = sum(p.points for p in parts)
+            return Template(
+                **common,  # type: ignore[arg-type]
+                points=float(self.number(raw.get("points", default_points), "points", positive=True)),
+                params=self.params(),
+                where=tuple(where),
+                solver=solver_id,
+                parts=parts,
+                mistakes=self.mistakes({p.id for p in parts}),
+            )
+        return Template(
+            **common,  # type: ignore[arg-type]
+            points=float(self.number(raw.get("points", 10), "points", positive=True)),
+            rubric=self.rubric(),
+            model_answer=self.text(raw.get("model_answer"), "model_answer"),
+        )
+
+
+def template_from_dict(raw: Any, path: str, index: int = 0) -> Template:
+    return _Validator(path, raw, index).build()
