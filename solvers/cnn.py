@@ -83,8 +83,20 @@ CONV_PARAMS = [
     ParamSpec("filters", "int", Text("number of filters (output maps) P", "卷积核个数（输出特征图数）P")),
     ParamSpec("kernel", "size2", Text("kernel size K or KhxKw", "卷积核大小 K 或 Kh×Kw")),
     ParamSpec("stride", "size2", Text("stride S (default 1)", "步长 S（默认 1）"), default=1, required=False),
-    ParamSpec("padding", "size2", Text("zero padding on each side (default 0)", "每侧补零数（默认 0）"), default=0, required=False),
-    ParamSpec("bias", "bool", Text("one bias per filter (default true)", "每个卷积核带一个偏置（默认 true）"), default=True, required=False),
+    ParamSpec(
+        "padding",
+        "size2",
+        Text("zero padding on each side (default 0)", "每侧补零数（默认 0）"),
+        default=0,
+        required=False,
+    ),
+    ParamSpec(
+        "bias",
+        "bool",
+        Text("one bias per filter (default true)", "每个卷积核带一个偏置（默认 true）"),
+        default=True,
+        required=False,
+    ),
 ]
 
 
@@ -96,7 +108,9 @@ def _conv_numbers(input: Any, filters: int, kernel: Any, stride: Any = 1, paddin
     _check_positive(input=min(h, w, d), filters=filters, kernel=min(kh, kw), stride=min(sh, sw))
     if min(ph, pw) < 0:
         raise SolverInputError(Text("padding cannot be negative", "补零数不能为负"))
-    return dict(h=h, w=w, d=d, kh=kh, kw=kw, sh=sh, sw=sw, ph=ph, pw=pw, oh=out_size(h, kh, sh, ph), ow=out_size(w, kw, sw, pw))
+    return dict(
+        h=h, w=w, d=d, kh=kh, kw=kw, sh=sh, sw=sw, ph=ph, pw=pw, oh=out_size(h, kh, sh, ph), ow=out_size(w, kw, sw, pw)
+    )
 
 
 @solver(
@@ -111,14 +125,19 @@ def conv2d(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any 
         _size_step(Text("Output height", "输出高度"), h, kh, n["sh"], n["ph"]),
     ]
     if (h, kh, n["sh"], n["ph"]) == (w, kw, n["sw"], n["pw"]):
-        steps.append(Step(Text("Output width: same numbers as the height", "输出宽度：与高度的计算相同"), result=str(ow)))
+        steps.append(
+            Step(Text("Output width: same numbers as the height", "输出宽度：与高度的计算相同"), result=str(ow))
+        )
     else:
         steps.append(_size_step(Text("Output width", "输出宽度"), w, kw, n["sw"], n["pw"]))
     steps.append(
         Step(
-            Text("Output depth = number of filters (each filter makes one feature map)", "输出深度 = 卷积核个数（每个卷积核产生一张特征图）"),
+            Text(
+                "Output depth = number of filters (each filter makes one feature map)",
+                "输出深度 = 卷积核个数（每个卷积核产生一张特征图）",
+            ),
             formula="D' = P",
-            substituted=f"D' = {filters}",
+            substituted=str(filters),
             result=fmt_shape((oh, ow, filters)),
         )
     )
@@ -127,7 +146,10 @@ def conv2d(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any 
     if bias:
         steps.append(
             Step(
-                Text("Parameters: each filter has D·U·V weights and one bias", "参数量：每个卷积核有 D·U·V 个权重和 1 个偏置"),
+                Text(
+                    "Parameters: each filter has D·U·V weights and one bias",
+                    "参数量：每个卷积核有 D·U·V 个权重和 1 个偏置",
+                ),
                 formula="P·D·U·V + P",
                 substituted=f"{filters}·{d}·{kh}·{kw} + {filters}",
                 result=str(params),
@@ -182,17 +204,25 @@ def conv2d(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any 
 
 
 @mistake("cnn.conv2d", "no_bias")
-def _conv_no_bias(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True) -> dict[str, Any]:
+def _conv_no_bias(
+    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True
+) -> dict[str, Any]:
     n = _conv_numbers(input, filters, kernel, stride, padding)
     weights = filters * n["d"] * n["kh"] * n["kw"]
     return {"params": weights, "connections": weights * n["oh"] * n["ow"]}
 
 
 @mistake("cnn.conv2d", "channels_forgotten")
-def _conv_no_channels(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True) -> dict[str, Any]:
+def _conv_no_channels(
+    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True
+) -> dict[str, Any]:
     n = _conv_numbers(input, filters, kernel, stride, padding)
     params = filters * n["kh"] * n["kw"] + (filters if bias else 0)
-    return {"params": params, "connections": params * n["oh"] * n["ow"], "macs": n["oh"] * n["ow"] * filters * n["kh"] * n["kw"]}
+    return {
+        "params": params,
+        "connections": params * n["oh"] * n["ow"],
+        "macs": n["oh"] * n["ow"] * filters * n["kh"] * n["kw"],
+    }
 
 
 def _sizes_with(formula: Any, input: Any, kernel: Any, stride: Any, padding: Any, filters: int) -> dict[str, Any]:
@@ -203,38 +233,52 @@ def _sizes_with(formula: Any, input: Any, kernel: Any, stride: Any, padding: Any
 
 
 @mistake("cnn.conv2d", "no_floor")
-def _conv_no_floor(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True) -> dict[str, Any]:
+def _conv_no_floor(
+    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True
+) -> dict[str, Any]:
     return _sizes_with(lambda m, k, s, p: (m - k + 2 * p) / s + 1, input, kernel, stride, padding, filters)
 
 
 @mistake("cnn.conv2d", "rounded_up")
-def _conv_rounded_up(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True) -> dict[str, Any]:
+def _conv_rounded_up(
+    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True
+) -> dict[str, Any]:
     return _sizes_with(lambda m, k, s, p: math.ceil((m - k + 2 * p) / s) + 1, input, kernel, stride, padding, filters)
 
 
 @mistake("cnn.conv2d", "padding_once")
-def _conv_padding_once(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True) -> dict[str, Any]:
+def _conv_padding_once(
+    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True
+) -> dict[str, Any]:
     return _sizes_with(lambda m, k, s, p: (m - k + p) // s + 1, input, kernel, stride, padding, filters)
 
 
 @mistake("cnn.conv2d", "stride_ignored")
-def _conv_stride_ignored(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True) -> dict[str, Any]:
+def _conv_stride_ignored(
+    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True
+) -> dict[str, Any]:
     return _sizes_with(lambda m, k, s, p: m - k + 2 * p + 1, input, kernel, stride, padding, filters)
 
 
 @mistake("cnn.conv2d", "plus_one_forgotten")
-def _conv_no_plus_one(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True) -> dict[str, Any]:
+def _conv_no_plus_one(
+    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True
+) -> dict[str, Any]:
     return _sizes_with(lambda m, k, s, p: (m - k + 2 * p) // s, input, kernel, stride, padding, filters)
 
 
 @mistake("cnn.conv2d", "connections_one_map")
-def _conv_connections_one_map(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True) -> dict[str, Any]:
+def _conv_connections_one_map(
+    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True
+) -> dict[str, Any]:
     n = _conv_numbers(input, filters, kernel, stride, padding)
     return {"connections": (n["d"] * n["kh"] * n["kw"] + (1 if bias else 0)) * n["oh"] * n["ow"]}
 
 
 @mistake("cnn.conv2d", "connections_as_params")
-def _conv_connections_as_params(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True) -> dict[str, Any]:
+def _conv_connections_as_params(
+    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True
+) -> dict[str, Any]:
     n = _conv_numbers(input, filters, kernel, stride, padding)
     return {"connections": filters * n["d"] * n["kh"] * n["kw"] + (filters if bias else 0)}
 
@@ -252,7 +296,9 @@ def _conv_connections_carried(given: dict[str, Any], **inputs: Any) -> Any:
 def _conv_macs_carried(given: dict[str, Any], **inputs: Any) -> Any:
     if "output_shape" not in given:
         return None
-    n = _conv_numbers(inputs["input"], inputs["filters"], inputs["kernel"], inputs.get("stride", 1), inputs.get("padding", 0))
+    n = _conv_numbers(
+        inputs["input"], inputs["filters"], inputs["kernel"], inputs.get("stride", 1), inputs.get("padding", 0)
+    )
     oh, ow, p = given["output_shape"]
     return oh * ow * p * n["d"] * n["kh"] * n["kw"]
 
@@ -268,7 +314,9 @@ def _pool_numbers(input: Any, kernel: Any, stride: Any, padding: Any) -> dict[st
     sh, sw = _pair(stride if stride not in (None, 0) else kernel)
     ph, pw = _pair(padding)
     _check_positive(input=min(h, w, d), kernel=min(kh, kw), stride=min(sh, sw))
-    return dict(h=h, w=w, d=d, kh=kh, kw=kw, sh=sh, sw=sw, ph=ph, pw=pw, oh=out_size(h, kh, sh, ph), ow=out_size(w, kw, sw, pw))
+    return dict(
+        h=h, w=w, d=d, kh=kh, kw=kw, sh=sh, sw=sw, ph=ph, pw=pw, oh=out_size(h, kh, sh, ph), ow=out_size(w, kw, sw, pw)
+    )
 
 
 @solver(
@@ -276,12 +324,27 @@ def _pool_numbers(input: Any, kernel: Any, stride: Any, padding: Any) -> dict[st
     [
         ParamSpec("input", "shape", Text("input size H×W×D", "输入大小 高×宽×通道")),
         ParamSpec("kernel", "size2", Text("pooling window K", "汇聚窗口大小 K")),
-        ParamSpec("stride", "size2", Text("stride (default: the window size)", "步长（默认等于窗口大小）"), default=None, required=False),
-        ParamSpec("padding", "size2", Text("padding on each side (default 0)", "每侧补零（默认 0）"), default=0, required=False),
+        ParamSpec(
+            "stride",
+            "size2",
+            Text("stride (default: the window size)", "步长（默认等于窗口大小）"),
+            default=None,
+            required=False,
+        ),
+        ParamSpec(
+            "padding",
+            "size2",
+            Text("padding on each side (default 0)", "每侧补零（默认 0）"),
+            default=0,
+            required=False,
+        ),
         ParamSpec(
             "mode",
             "choice",
-            Text("max, avg, or subsample (LeNet: one trainable weight and bias per map)", "max、avg 或 subsample（LeNet：每张图一个可训练系数和偏置）"),
+            Text(
+                "max, avg, or subsample (LeNet: one trainable weight and bias per map)",
+                "max、avg 或 subsample（LeNet：每张图一个可训练系数和偏置）",
+            ),
             default="max",
             required=False,
             choices=POOL_MODES,
@@ -294,12 +357,16 @@ def pool2d(input: Any, kernel: Any, stride: Any = None, padding: Any = 0, mode: 
     h, w, d, kh, kw, oh, ow = n["h"], n["w"], n["d"], n["kh"], n["kw"], n["oh"], n["ow"]
     steps = [_size_step(Text("Output height", "输出高度"), h, kh, n["sh"], n["ph"])]
     if (h, kh, n["sh"], n["ph"]) == (w, kw, n["sw"], n["pw"]):
-        steps.append(Step(Text("Output width: same numbers as the height", "输出宽度：与高度的计算相同"), result=str(ow)))
+        steps.append(
+            Step(Text("Output width: same numbers as the height", "输出宽度：与高度的计算相同"), result=str(ow))
+        )
     else:
         steps.append(_size_step(Text("Output width", "输出宽度"), w, kw, n["sw"], n["pw"]))
     steps.append(
         Step(
-            Text("Pooling works on each map separately, so the depth is unchanged", "汇聚对每张特征图单独进行，深度不变"),
+            Text(
+                "Pooling works on each map separately, so the depth is unchanged", "汇聚对每张特征图单独进行，深度不变"
+            ),
             formula="D' = D",
             result=fmt_shape((oh, ow, d)),
         )
@@ -321,7 +388,10 @@ def pool2d(input: Any, kernel: Any, stride: Any = None, padding: Any = 0, mode: 
         connections = (kh * kw + 1) * outputs
         steps.append(
             Step(
-                Text("Connections: each output sees K·K inputs plus the bias", "连接数：每个输出连接 K·K 个输入和一个偏置"),
+                Text(
+                    "Connections: each output sees K·K inputs plus the bias",
+                    "连接数：每个输出连接 K·K 个输入和一个偏置",
+                ),
                 formula="(K·K + 1) · M'·N'·D",
                 substituted=f"({kh}·{kw} + 1) · {oh}·{ow}·{d}",
                 result=str(connections),
@@ -345,7 +415,13 @@ def pool2d(input: Any, kernel: Any, stride: Any = None, padding: Any = 0, mode: 
             )
         )
     return Solution(
-        answers={"output_shape": (oh, ow, d), "out_height": oh, "out_width": ow, "params": params, "connections": connections},
+        answers={
+            "output_shape": (oh, ow, d),
+            "out_height": oh,
+            "out_width": ow,
+            "params": params,
+            "connections": connections,
+        },
         steps=steps,
     )
 
@@ -364,7 +440,9 @@ def _pool_no_bias(input: Any, kernel: Any, stride: Any = None, padding: Any = 0,
 
 
 @mistake("cnn.pool2d", "stride_one")
-def _pool_stride_one(input: Any, kernel: Any, stride: Any = None, padding: Any = 0, mode: str = "max") -> dict[str, Any]:
+def _pool_stride_one(
+    input: Any, kernel: Any, stride: Any = None, padding: Any = 0, mode: str = "max"
+) -> dict[str, Any]:
     """Slides the window one pixel at a time although the stride equals the window."""
     h, w, d = _shape3(input)
     kh, kw = _pair(kernel)
@@ -437,10 +515,16 @@ def _run_stack(input: Any, layers: str, size_rule: Any) -> tuple[list[tuple[Any,
         ParamSpec(
             "layers",
             "text",
-            Text("layers in order, e.g. conv:16:3:1:1,pool:2,conv:32:5 (conv:F:K:S:P, pool:K:S)", "按顺序的层，如 conv:16:3:1:1,pool:2,conv:32:5"),
+            Text(
+                "layers in order, e.g. conv:16:3:1:1,pool:2,conv:32:5 (conv:F:K:S:P, pool:K:S)",
+                "按顺序的层，如 conv:16:3:1:1,pool:2,conv:32:5",
+            ),
         ),
     ],
-    Text("a stack of conv and pooling layers: shape after each layer, total parameters", "卷积/汇聚层堆叠：每层输出形状与总参数量"),
+    Text(
+        "a stack of conv and pooling layers: shape after each layer, total parameters",
+        "卷积/汇聚层堆叠：每层输出形状与总参数量",
+    ),
 )
 def conv_stack(input: Any, layers: str) -> Solution:
     shape = _shape3(input)
@@ -495,7 +579,9 @@ def _stack_stride_ignored(input: Any, layers: str) -> dict[str, Any]:
 @solver(
     "cnn.receptive_field",
     [
-        ParamSpec("kernels", "vector", Text("kernel size of each layer, first layer first", "各层卷积核大小，从第一层起")),
+        ParamSpec(
+            "kernels", "vector", Text("kernel size of each layer, first layer first", "各层卷积核大小，从第一层起")
+        ),
         ParamSpec("strides", "vector", Text("stride of each layer (same length)", "各层步长（长度相同）")),
     ],
     Text("receptive field of one output neuron of a stack of layers", "堆叠层中一个输出神经元的感受野"),
@@ -509,7 +595,10 @@ def receptive_field(kernels: Any, strides: Any) -> Solution:
     rf, jump = 1, 1
     steps: list[Step] = [
         Step(
-            Text("Start from one input pixel; the jump is the input distance between neighbouring neurons", "从一个像素开始；跳距是相邻神经元在输入上的间距"),
+            Text(
+                "Start from one input pixel; the jump is the input distance between neighbouring neurons",
+                "从一个像素开始；跳距是相邻神经元在输入上的间距",
+            ),
             formula="r₀ = 1, j₀ = 1",
             result="r = 1",
         )
@@ -562,7 +651,14 @@ LENET_LAYERS = ("C1", "S2", "C3", "S4", "C5", "F6", "OUTPUT")
 
 @solver(
     "cnn.lenet5",
-    [ParamSpec("layer", "choice", Text("one of C1 S2 C3 S4 C5 F6 OUTPUT", "C1 S2 C3 S4 C5 F6 OUTPUT 之一"), choices=LENET_LAYERS)],
+    [
+        ParamSpec(
+            "layer",
+            "choice",
+            Text("one of C1 S2 C3 S4 C5 F6 OUTPUT", "C1 S2 C3 S4 C5 F6 OUTPUT 之一"),
+            choices=LENET_LAYERS,
+        )
+    ],
     Text("LeNet-5: output size, parameters and connections of one layer", "LeNet-5：某一层的输出大小、参数量和连接数"),
 )
 def lenet5(layer: str) -> Solution:
@@ -582,7 +678,15 @@ def lenet5(layer: str) -> Solution:
     elif layer == "F6":
         sol = _dense(120, 84, Text("F6: fully connected, 120 → 84 units", "F6：全连接，120 → 84 个单元"))
     else:
-        sol = _dense(84, 10, Text("Output: 10 RBF units, each with 84 centre weights (no bias)", "输出层：10 个 RBF 单元，每个有 84 个中心权重（无偏置）"), bias=False)
+        sol = _dense(
+            84,
+            10,
+            Text(
+                "Output: 10 RBF units, each with 84 centre weights (no bias)",
+                "输出层：10 个 RBF 单元，每个有 84 个中心权重（无偏置）",
+            ),
+            bias=False,
+        )
     intro = Step(
         Text(
             "LeNet-5: 32×32×1 → C1 (6@5×5) → S2 → C3 (16@5×5, connection table) → S4 → C5 (120@5×5) → F6 (84) → 10 RBF",
@@ -614,7 +718,12 @@ def _dense(n_in: int, n_out: int, title: Text, bias: bool = True) -> Solution:
 
 def _lenet_c3() -> Solution:
     steps: list[Step] = [
-        Step(Text("C3 output size: 14 − 5 + 1", "C3 输出大小：14 − 5 + 1"), formula="M' = M − K + 1", substituted="14 − 5 + 1", result="10×10×16")
+        Step(
+            Text("C3 output size: 14 − 5 + 1", "C3 输出大小：14 − 5 + 1"),
+            formula="M' = M − K + 1",
+            substituted="14 − 5 + 1",
+            result="10×10×16",
+        )
     ]
     groups = [(range(0, 6), 3), (range(6, 12), 4), (range(12, 15), 4), (range(15, 16), 6)]
     labels = [
@@ -631,17 +740,31 @@ def _lenet_c3() -> Solution:
         group_params = count * (fan_in * 25 + 1)
         total += group_params
         kernels += count * fan_in
-        steps.append(Step(label, formula="maps·(inputs·5·5 + 1)", substituted=f"{count}·({fan_in}·25 + 1)", result=str(group_params)))
+        steps.append(
+            Step(
+                label,
+                formula="maps·(inputs·5·5 + 1)",
+                substituted=f"{count}·({fan_in}·25 + 1)",
+                result=str(group_params),
+            )
+        )
     steps.append(
         Step(
-            Text(f"Parameters: {kernels} kernels of 5×5 plus 16 biases", f"参数量：{kernels} 个 5×5 卷积核加 16 个偏置"),
+            Text(
+                f"Parameters: {kernels} kernels of 5×5 plus 16 biases", f"参数量：{kernels} 个 5×5 卷积核加 16 个偏置"
+            ),
             formula=f"{kernels}·25 + 16",
             result=str(total),
         )
     )
     connections = total * 100
     steps.append(
-        Step(Text("Connections: parameters × output area", "连接数：参数量 × 输出面积"), formula="params · M'·N'", substituted=f"{total}·10·10", result=str(connections))
+        Step(
+            Text("Connections: parameters × output area", "连接数：参数量 × 输出面积"),
+            formula="params · M'·N'",
+            substituted=f"{total}·10·10",
+            result=str(connections),
+        )
     )
     return Solution(answers={"output_shape": (10, 10, 16), "params": total, "connections": connections}, steps=steps)
 
@@ -688,7 +811,10 @@ def _lenet_no_bias(layer: str) -> dict[str, Any]:
         ParamSpec("kernel", "int", Text("kernel size K", "卷积核大小 K")),
         ParamSpec("reduce", "int", Text("channels R after the 1×1 reduction", "1×1 降维后的通道数 R")),
     ],
-    Text("1×1 convolution to reduce channels before a K×K convolution: parameters saved", "先用 1×1 卷积降维再做 K×K 卷积：节省的参数量"),
+    Text(
+        "1×1 convolution to reduce channels before a K×K convolution: parameters saved",
+        "先用 1×1 卷积降维再做 K×K 卷积：节省的参数量",
+    ),
 )
 def bottleneck(channels: int, filters: int, kernel: int, reduce: int) -> Solution:
     _check_positive(channels=channels, filters=filters, kernel=kernel, reduce=reduce)
@@ -698,11 +824,36 @@ def bottleneck(channels: int, filters: int, kernel: int, reduce: int) -> Solutio
     main_params = p * r * k * k + p
     via = reduce_params + main_params
     steps = [
-        Step(Text("Direct K×K convolution D → P", "直接做 K×K 卷积 D → P"), formula="P·D·K·K + P", substituted=f"{p}·{d}·{k}·{k} + {p}", result=str(direct)),
-        Step(Text("1×1 reduction D → R", "1×1 降维 D → R"), formula="R·D·1·1 + R", substituted=f"{r}·{d} + {r}", result=str(reduce_params)),
-        Step(Text("K×K convolution R → P", "K×K 卷积 R → P"), formula="P·R·K·K + P", substituted=f"{p}·{r}·{k}·{k} + {p}", result=str(main_params)),
-        Step(Text("Bottleneck total", "瓶颈结构合计"), formula="(R·D + R) + (P·R·K·K + P)", substituted=f"{reduce_params} + {main_params}", result=str(via)),
-        Step(Text("Parameters saved", "节省的参数量"), formula="direct − bottleneck", substituted=f"{direct} − {via}", result=str(direct - via)),
+        Step(
+            Text("Direct K×K convolution D → P", "直接做 K×K 卷积 D → P"),
+            formula="P·D·K·K + P",
+            substituted=f"{p}·{d}·{k}·{k} + {p}",
+            result=str(direct),
+        ),
+        Step(
+            Text("1×1 reduction D → R", "1×1 降维 D → R"),
+            formula="R·D·1·1 + R",
+            substituted=f"{r}·{d} + {r}",
+            result=str(reduce_params),
+        ),
+        Step(
+            Text("K×K convolution R → P", "K×K 卷积 R → P"),
+            formula="P·R·K·K + P",
+            substituted=f"{p}·{r}·{k}·{k} + {p}",
+            result=str(main_params),
+        ),
+        Step(
+            Text("Bottleneck total", "瓶颈结构合计"),
+            formula="(R·D + R) + (P·R·K·K + P)",
+            substituted=f"{reduce_params} + {main_params}",
+            result=str(via),
+        ),
+        Step(
+            Text("Parameters saved", "节省的参数量"),
+            formula="direct − bottleneck",
+            substituted=f"{direct} − {via}",
+            result=str(direct - via),
+        ),
     ]
     return Solution(answers={"params_direct": direct, "params_bottleneck": via, "saved": direct - via}, steps=steps)
 

@@ -7,8 +7,9 @@ the explanation a student reads can never drift from the number they are graded 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Grid:
     title: Text | None = None
 
     @staticmethod
-    def of(rows: Any, row_labels: Any = (), col_labels: Any = (), title: Text | None = None) -> "Grid":
+    def of(rows: Any, row_labels: Any = (), col_labels: Any = (), title: Text | None = None) -> Grid:
         """Build from any nested sequence (lists, tuples, a numpy array)."""
         return Grid(
             tuple(tuple(r) for r in (rows.tolist() if hasattr(rows, "tolist") else rows)),

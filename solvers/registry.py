@@ -7,7 +7,8 @@ solvers is asked for, so ``examprep solve conv2d`` never pays for numpy or sympy
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from solvers.core import ParamSpec, Solution, SolverSpec, Text
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Union
+from typing import Any, Union
 
 from solvers.core import Text
 
@@ -51,26 +52,26 @@ class Name:
 @dataclass(frozen=True)
 class Unary:
     op: str  # "-", "+", "not"
-    operand: "Node"
+    operand: Node
 
 
 @dataclass(frozen=True)
 class Binary:
     op: str  # + - * / // % ^ and or
-    left: "Node"
-    right: "Node"
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class Compare:
     ops: tuple[str, ...]
-    operands: tuple["Node", ...]
+    operands: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Call:
     func: str
-    args: tuple["Node", ...]
+    args: tuple[Node, ...]
 
 
 Node = Union[Num, Name, Unary, Binary, Compare, Call]
@@ -109,10 +110,18 @@ _UNICODE_OPERATORS = {
     "≥": ">=",
     "≠": "!=",
     "π": "pi",
-    "²": "^2",
-    "³": "^3",
     "√": " sqrt ",
 }
+
+#: mapped before NFKC, which would otherwise turn "3²" into "32"
+SUPERSCRIPTS = {"²": "^2", "³": "^3", "⁻¹": "^(-1)", "¹": "^1"}
+
+
+def replace_superscripts(text: str) -> str:
+    for symbol, ascii_text in SUPERSCRIPTS.items():
+        text = text.replace(symbol, ascii_text)
+    return text
+
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
@@ -123,7 +132,7 @@ _TOKEN = re.compile(
 
 def normalize(text: str) -> str:
     """NFKC-normalize (full-width digits and brackets from a Chinese IME) and map math symbols."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", replace_superscripts(text))
     for symbol, ascii_text in _UNICODE_OPERATORS.items():
         text = text.replace(symbol, ascii_text)
     return text
@@ -254,9 +263,7 @@ class _Parser:
                 # implicit multiplication: 2x, 2(x+1), (a)(b), x y
                 node = Binary("*", node, self.parse_power())
             elif tok[0] == "num":
-                raise ExprError(
-                    f"missing operator before {tok[1]!r}", f"{tok[1]!r} 前缺少运算符"
-                )
+                raise ExprError(f"missing operator before {tok[1]!r}", f"{tok[1]!r} 前缺少运算符")
             else:
                 return node
 
@@ -386,7 +393,9 @@ _NUMERIC_FUNCS: dict[str, Callable[..., Any]] = {
 }
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "==": lambda a, b: a == b or (isinstance(a, float) or isinstance(b, float)) and math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12),
+    "==": lambda a, b: (
+        a == b or (isinstance(a, float) or isinstance(b, float)) and math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+    ),
     "!=": lambda a, b: not _COMPARE["=="](a, b),
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,

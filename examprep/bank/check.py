@@ -47,7 +47,9 @@ def check_template(template: Template, variants: int) -> CheckReport:
         for lang in ("en", "zh"):
             left = placeholders(question.variant.text(lang))
             if left:
-                report.failures.append(f"seed {seed}: text ({lang}) has unknown placeholder(s) {', '.join(sorted(left))}")
+                report.failures.append(
+                    f"seed {seed}: text ({lang}) has unknown placeholder(s) {', '.join(sorted(left))}"
+                )
         given: dict[str, object] = {}
         for part in template.parts:
             expected = question.expected(part)
@@ -55,10 +57,14 @@ def check_template(template: Template, variants: int) -> CheckReport:
             try:
                 verdict = question.grade(part, typed, given)
             except AnswerError as exc:
-                report.failures.append(f"seed {seed}, part {part.id}: the right answer {typed!r} is rejected: {exc.text.en}")
+                report.failures.append(
+                    f"seed {seed}, part {part.id}: the right answer {typed!r} is rejected: {exc.text.en}"
+                )
                 continue
             if verdict.status != "correct":
-                report.failures.append(f"seed {seed}, part {part.id}: the right answer {typed!r} scores {verdict.status}")
+                report.failures.append(
+                    f"seed {seed}, part {part.id}: the right answer {typed!r} scores {verdict.status}"
+                )
             given[part.answer] = expected
             for garbage in GARBAGE:
                 if part.type == "choice" and garbage.lower() in part.options:
@@ -67,7 +73,9 @@ def check_template(template: Template, variants: int) -> CheckReport:
                     question.grade(part, garbage, given)
                 except AnswerError:
                     continue
-                report.failures.append(f"seed {seed}, part {part.id}: garbage {garbage!r} was graded instead of refused")
+                report.failures.append(
+                    f"seed {seed}, part {part.id}: garbage {garbage!r} was graded instead of refused"
+                )
             for mid, predicted, _feedback in question.mistakes_for(part):
                 if predicted is None or values_match(part.type, predicted, expected, part.tolerance, set(part.names)):
                     continue
@@ -75,12 +83,18 @@ def check_template(template: Template, variants: int) -> CheckReport:
                 try:
                     verdict = question.grade(part, typed_wrong, {})
                 except AnswerError as exc:
-                    report.failures.append(f"seed {seed}, part {part.id}: mistake {mid} answer {typed_wrong!r} is refused: {exc.text.en}")
+                    report.failures.append(
+                        f"seed {seed}, part {part.id}: mistake {mid} answer {typed_wrong!r} is refused: {exc.text.en}"
+                    )
                     continue
                 if verdict.is_right:
-                    report.failures.append(f"seed {seed}, part {part.id}: mistake {mid} answer {typed_wrong!r} scores as right")
+                    report.failures.append(
+                        f"seed {seed}, part {part.id}: mistake {mid} answer {typed_wrong!r} scores as right"
+                    )
                 elif mid not in {m.id for m in verdict.mistakes}:
-                    report.failures.append(f"seed {seed}, part {part.id}: mistake {mid} answer {typed_wrong!r} does not trigger its feedback")
+                    report.failures.append(
+                        f"seed {seed}, part {part.id}: mistake {mid} answer {typed_wrong!r} does not trigger its feedback"
+                    )
                 else:
                     told_apart[mid] += 1
     for mid, count in told_apart.items():

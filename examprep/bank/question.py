@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from solvers import registry
-from solvers.core import Solution, SolverInputError, SolverSpec, Text
-
 from examprep.bank.sampling import Variant, sample
 from examprep.bank.schema import Part, Template
 from examprep.grading.grade import PartVerdict, grade_part, size_problem
 from examprep.grading.parse import AnswerError, parse_answer
+from solvers import registry
+from solvers.core import Solution, SolverInputError, SolverSpec, Text
 
 
 class TemplateError(ValueError):

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from examprep.bank.schema import Template
 from solvers.core import fmt_matrix, fmt_num, fmt_shape, fmt_vector
 from solvers.safe_expr import ExprError, evaluate_text
-
-from examprep.bank.schema import Template
 
 MAX_TRIES = 2000
 
@@ -78,7 +77,10 @@ def _draw(rng: random.Random, name: str, rule: dict[str, Any], env: dict[str, An
     if "matrix" in rule:
         spec = rule["matrix"]
         low, high = spec["range"]
-        return [[_draw_range(rng, low, high, spec.get("step")) for _ in range(spec.get("cols", 2))] for _ in range(spec.get("rows", 2))]
+        return [
+            [_draw_range(rng, low, high, spec.get("step")) for _ in range(spec.get("cols", 2))]
+            for _ in range(spec.get("rows", 2))
+        ]
     raise SamplingError(f"{name}: no sampling rule")
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from solvers.core import Text
-
 from examprep.grading.grade import Tolerance
 from examprep.grading.parse import ANSWER_TYPES
+from solvers.core import Text
 
 KINDS = ("calc", "concept", "design")
 PARAM_RULES = ("range", "choice", "value", "expr", "list", "vector", "matrix", "format")
@@ -128,7 +127,9 @@ class _Validator:
                 raise self.fail(where, f"must have exactly one of {', '.join(PARAM_RULES)}")
             if "range" in rule:
                 bounds = rule["range"]
-                if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, (int, float)) for b in bounds)):
+                if not (
+                    isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, (int, float)) for b in bounds)
+                ):
                     raise self.fail(where, "range must be [low, high]")
                 if bounds[0] > bounds[1]:
                     raise self.fail(where, "range low is above high")

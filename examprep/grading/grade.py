@@ -13,10 +13,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from examprep.grading.parse import Parsed
 from solvers.core import Text
 from solvers.safe_expr import ExprError, Node, evaluate, parse
-
-from examprep.grading.parse import Parsed
 
 
 @dataclass(frozen=True)
@@ -115,12 +114,18 @@ def values_match(kind: str, given: Any, expected: Any, tol: Tolerance, names: se
 def size_problem(kind: str, given: Any, expected: Any) -> Text | None:
     """When the answer has the wrong number of entries, say so (the input is re-asked)."""
     if kind in ("shape", "vector") and len(given) != len(expected):
-        return Text(f"expected {len(expected)} numbers, got {len(given)}", f"应有 {len(expected)} 个数，实际给了 {len(given)} 个")
+        return Text(
+            f"expected {len(expected)} numbers, got {len(given)}",
+            f"应有 {len(expected)} 个数，实际给了 {len(given)} 个",
+        )
     if kind == "matrix":
         want = (len(expected), len(expected[0]) if expected else 0)
         got = (len(given), len(given[0]) if given else 0)
         if want != got:
-            return Text(f"expected a {want[0]}×{want[1]} matrix, got {got[0]}×{got[1]}", f"应为 {want[0]}×{want[1]} 矩阵，实际为 {got[0]}×{got[1]}")
+            return Text(
+                f"expected a {want[0]}×{want[1]} matrix, got {got[0]}×{got[1]}",
+                f"应为 {want[0]}×{want[1]} 矩阵，实际为 {got[0]}×{got[1]}",
+            )
     return None
 
 

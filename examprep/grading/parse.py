@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from solvers.core import Text, fmt_num
-from solvers.safe_expr import ExprError, Node, evaluate, free_names, parse
+from solvers.safe_expr import ExprError, Node, evaluate, free_names, parse, replace_superscripts
 
 ANSWER_TYPES = ("integer", "number", "shape", "vector", "matrix", "choice", "expression")
 
@@ -54,7 +54,7 @@ _PUNCTUATION = {
 
 def normalize(text: str) -> str:
     """NFKC plus the Chinese punctuation NFKC leaves alone; trims surrounding blanks."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", replace_superscripts(text))
     for wide, ascii_char in _PUNCTUATION.items():
         text = text.replace(wide, ascii_char)
     return text.strip()
@@ -74,7 +74,9 @@ def _number(text: str) -> float | int:
         node = parse(text, names=set())
         value = evaluate(node, {})
     except ExprError as exc:
-        raise AnswerError(f"cannot read {text!r} as a number: {exc.text.en}", f"无法把 {text!r} 读成数字：{exc.text.zh}") from None
+        raise AnswerError(
+            f"cannot read {text!r} as a number: {exc.text.en}", f"无法把 {text!r} 读成数字：{exc.text.zh}"
+        ) from None
     except (ArithmeticError, ValueError, TypeError):
         raise AnswerError(f"cannot read {text!r} as a number", f"无法把 {text!r} 读成数字") from None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -123,8 +125,8 @@ def _split_items(text: str) -> list[str]:
 
 def parse_shape(text: str) -> Parsed:
     body = _strip_brackets(normalize(text))
-    parts = [p for p in re.split(r"\s*(?:[x×X*,]|\s)\s*", body) if p != ""]
-    if len(parts) < 1 or not body:
+    parts = re.split(r"\s*[x×X*,]\s*|\s+", body)
+    if not body or any(p == "" for p in parts):
         raise AnswerError("write a size like 45x45x15", "请写成 45x45x15 这样的大小")
     dims: list[int | float] = []
     for part in parts:
@@ -152,6 +154,8 @@ def parse_vector(text: str) -> Parsed:
 
 def parse_matrix(text: str) -> Parsed:
     body = _strip_brackets(normalize(text))
+    if re.search(r";\s*;", body):
+        raise AnswerError("an empty row between ';'", "两个分号之间是空行")
     raw_rows = [r for r in re.split(r"[;\n]", body) if r.strip()]
     if not raw_rows:
         raise AnswerError("write rows separated by ';', e.g. 1, 2; 3, 4", "请用分号分隔各行，例如 1, 2; 3, 4")

@@ -1,0 +1,159 @@
+"""Calculator mode: run any solver on ``key=value`` arguments and serialize the result.
+
+Arguments are read with the same parsers as student answers (NFKC, ``97x97x3``, ``1,2;3,4``);
+formulas are checked by the whitelist parser before a solver sees them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from examprep.grading.parse import (
+    AnswerError,
+    normalize,
+    parse_integer,
+    parse_matrix,
+    parse_number,
+    parse_shape,
+    parse_vector,
+)
+from solvers import registry
+from solvers.core import ParamSpec, Solution, SolverSpec, Step, Text
+from solvers.safe_expr import ExprError, parse
+
+
+class CalculatorError(ValueError):
+    """A usage error: unknown solver, unknown or missing key, unreadable value."""
+
+    def __init__(self, text: Text):
+        super().__init__(text.en)
+        self.text = text
+
+
+_TRUE = {"true", "yes", "1", "on", "y", "是"}
+_FALSE = {"false", "no", "0", "off", "n", "否"}
+
+
+def parse_param(spec: ParamSpec, raw: str) -> Any:
+    kind = spec.kind
+    if kind == "int":
+        return parse_integer(raw).value
+    if kind == "number":
+        return parse_number(raw).value
+    if kind in ("shape", "size2"):
+        dims = parse_shape(raw).value
+        if not all(isinstance(d, int) for d in dims):
+            raise AnswerError("sizes must be whole numbers", "尺寸必须是整数")
+        if kind == "size2":
+            if len(dims) not in (1, 2):
+                raise AnswerError("give one size or HxW", "请给出一个数或 高x宽")
+            return dims[0] if len(dims) == 1 else dims
+        return dims
+    if kind == "vector":
+        return parse_vector(raw).value
+    if kind == "matrix":
+        return parse_matrix(raw).value
+    if kind == "bool":
+        word = normalize(raw).lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        raise AnswerError("use true or false", "请用 true 或 false")
+    if kind == "choice":
+        word = normalize(raw)
+        lowered = {c.lower(): c for c in spec.choices}
+        if word.lower() in lowered:
+            return lowered[word.lower()]
+        raise AnswerError(f"choose one of {', '.join(spec.choices)}", f"请从 {'、'.join(spec.choices)} 中选择")
+    if kind == "expr":
+        text = normalize(raw)
+        try:
+            parse(text)
+        except ExprError as exc:
+            raise AnswerError(exc.text.en, exc.text.zh) from None
+        return text
+    return normalize(raw)
+
+
+def resolve(name: str) -> SolverSpec:
+    try:
+        return registry.get(name)
+    except registry.UnknownSolverError:
+        names = ", ".join(sorted(available()))
+        raise CalculatorError(
+            Text(f"unknown solver {name!r}. Available: {names}", f"没有计算器 {name!r}。可用的有：{names}")
+        ) from None
+
+
+def available() -> dict[str, str]:
+    """Calculator names (and dotted ids) that resolve to a loaded solver."""
+    specs = registry.load_all()
+    names = {cli: sid for cli, sid in registry.cli_names().items() if sid in specs}
+    names.update({sid: sid for sid in specs})
+    return names
+
+
+def parse_arguments(spec: SolverSpec, args: list[str]) -> dict[str, Any]:
+    known = {p.name: p for p in spec.params}
+    values: dict[str, Any] = {}
+    for arg in args:
+        if "=" not in arg:
+            raise CalculatorError(Text(f"expected key=value, got {arg!r}", f"参数应写成 key=value，实际为 {arg!r}"))
+        key, raw = arg.split("=", 1)
+        key = normalize(key)
+        if key not in known:
+            names = ", ".join(known)
+            raise CalculatorError(
+                Text(
+                    f"unknown parameter {key!r} for {spec.id}. Parameters: {names}",
+                    f"{spec.id} 没有参数 {key!r}。可用参数：{names}",
+                )
+            )
+        try:
+            values[key] = parse_param(known[key], raw)
+        except AnswerError as exc:
+            raise CalculatorError(Text(f"{key}: {exc.text.en}", f"{key}：{exc.text.zh}")) from None
+    missing = [p.name for p in spec.params if p.required and p.name not in values]
+    if missing:
+        raise CalculatorError(
+            Text(f"missing for {spec.id}: {', '.join(missing)}", f"{spec.id} 缺少参数：{', '.join(missing)}")
+        )
+    return values
+
+
+def to_json_value(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [to_json_value(v) for v in value]
+    if isinstance(value, list):
+        return [to_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_json_value(v) for k, v in value.items()}
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, (int, float, str, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def step_to_json(step: Step) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "what": {"en": step.what.en, "zh": step.what.zh},
+        "formula": step.formula,
+        "substituted": step.substituted,
+        "result": step.result,
+    }
+    if step.note:
+        out["note"] = {"en": step.note.en, "zh": step.note.zh}
+    if step.grids:
+        out["grids"] = [to_json_value(g.rows) for g in step.grids]
+    return out
+
+
+def solution_json(spec: SolverSpec, inputs: dict[str, Any], solution: Solution) -> dict[str, Any]:
+    return {
+        "solver": spec.id,
+        "inputs": to_json_value(inputs),
+        "answers": to_json_value(solution.answers),
+        "steps": [step_to_json(s) for s in solution.steps],
+    }

@@ -1,0 +1,103 @@
+"""The CLI's own words in English and Chinese, and how the language is chosen.
+
+Order of precedence: ``--lang``, then ``EXAMPREP_LANG``, then the locale (``zh_*`` is Chinese),
+else English.
+"""
+
+from __future__ import annotations
+
+import os
+
+LANGS = ("en", "zh")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "question": ("Question {n} of {total}", "第 {n} 题，共 {total} 题"),
+    "points": ("{points} pt", "{points} 分"),
+    "source": ("Source: {source}", "出处：{source}"),
+    "prompt_help": (
+        "Type your answer. '?' = hint, 'skip' = next question, 'quit' = stop and see the summary.",
+        "输入答案。'?' = 提示，'skip' = 跳过本题，'quit' = 结束并查看小结。",
+    ),
+    "tolerance": ("numbers are accepted {tol}", "数值答案{tol}即算正确"),
+    "read_as": ("read as: {value}", "读作：{value}"),
+    "invalid": ("Could not read that: {reason}. Try again.", "无法识别：{reason}。请重新输入。"),
+    "correct": ("Correct", "正确"),
+    "carried": ("Correct given your earlier answer", "按你前面的答案是正确的"),
+    "wrong": ("Not right", "不正确"),
+    "skipped": ("Skipped", "已跳过"),
+    "expected": ("The answer is {value}", "正确答案是 {value}"),
+    "looks_like": ("Looks like a known mistake:", "看起来是一个常见错误："),
+    "hint": ("Hint {n}", "提示 {n}"),
+    "hint_cost": (
+        "(each hint costs {pct}% of this question's points)",
+        "（每条提示扣本题分值的 {pct}%）",
+    ),
+    "no_more_hints": ("No more hints for this question.", "本题没有更多提示了。"),
+    "worked_solution": ("Worked solution", "详细解答"),
+    "step": ("Step", "步骤"),
+    "formula": ("Formula", "公式"),
+    "with_numbers": ("With the numbers", "代入数值"),
+    "result": ("Result", "结果"),
+    "score": ("Score: {got} / {max}", "得分：{got} / {max}"),
+    "summary": ("Session summary", "本次练习小结"),
+    "summary_question": ("Question", "题目"),
+    "summary_score": ("Score", "得分"),
+    "summary_total": ("Total", "合计"),
+    "summary_mistakes": ("Mistakes to review", "需要复习的错误"),
+    "summary_empty": ("No question was answered.", "没有作答任何题目。"),
+    "replay": ("Replay this set with: {command}", "用以下命令可重做同一组题：{command}"),
+    "interrupted": (
+        "Interrupted. Everything graded so far is saved.",
+        "已中断。已批改的答案都已保存。",
+    ),
+    "unknown_topic": (
+        "Unknown topic {topic!r}. Topics with questions: {topics}",
+        "没有主题 {topic!r}。有题目的主题：{topics}",
+    ),
+    "no_calc": ("Topic {topic!r} has no calculation questions yet.", "主题 {topic!r} 暂时没有计算题。"),
+    "bank_error": ("The question bank could not be loaded:", "题库无法加载："),
+    "unknown_solver": ("Unknown solver {name!r}. Available: {names}", "没有计算器 {name!r}。可用的有：{names}"),
+    "bad_param": ("{name}: {reason}", "{name}：{reason}"),
+    "unknown_param": (
+        "Unknown parameter {name!r} for {solver}. Parameters: {names}",
+        "{solver} 没有参数 {name!r}。可用参数：{names}",
+    ),
+    "missing_param": ("Missing parameter(s) for {solver}: {names}", "{solver} 缺少参数：{names}"),
+    "not_key_value": ("Expected key=value, got {arg!r}", "参数应写成 key=value，实际为 {arg!r}"),
+    "answers": ("Answers", "答案"),
+    "unknown_template": ("No template with id {id!r}.", "没有 id 为 {id!r} 的题目。"),
+    "check_ok": (
+        "{count} templates checked over {variants} variants each: all pass.",
+        "共检查 {count} 个题目、每题 {variants} 个变式：全部通过。",
+    ),
+    "check_failed": ("{failed} of {count} templates fail:", "{count} 个题目中有 {failed} 个未通过："),
+    "coming": (
+        "'{command}' is not built yet: it is coming in a later version. Use 'examprep drill TOPIC' to practise now.",
+        "'{command}' 尚未实现，将在后续版本提供。现在可以用 'examprep drill 主题' 练习。",
+    ),
+    "store_warning": (
+        "Could not save history ({reason}); practice continues without it.",
+        "无法保存练习记录（{reason}）；练习可继续，但不记录。",
+    ),
+    "mistake_label": ("mistake", "错误"),
+    "your_answer": ("your answer", "你的答案"),
+}
+
+
+def resolve_lang(option: str | None = None) -> str:
+    """Pick the language: explicit option, EXAMPREP_LANG, then the locale variables."""
+    for candidate in (option, os.environ.get("EXAMPREP_LANG")):
+        if candidate:
+            code = candidate.strip().lower()[:2]
+            if code in LANGS:
+                return code
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    en, zh = MESSAGES[key]
+    return (zh if lang == "zh" else en).format(**values)

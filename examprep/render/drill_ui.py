@@ -1,0 +1,121 @@
+"""The drill in a terminal: question panels, the answer prompt, feedback and summaries."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from examprep.bank.question import Question
+from examprep.bank.sampling import render_text
+from examprep.bank.schema import Part
+from examprep.grading.grade import PartVerdict
+from examprep.grading.parse import AnswerError, show_value
+from examprep.i18n import t
+from examprep.render.steps import solution_table
+from examprep.session.drill import QuestionResult
+from solvers.core import Text
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+class RichDrillUI:
+    def __init__(self, console: Console, lang: str, interactive: bool | None = None):
+        self.console = console
+        self.lang = lang
+        self.interactive = sys.stdin.isatty() if interactive is None else interactive
+
+    # -- questions -----------------------------------------------------------------------
+    def show_question(self, index: int, total: int, question: Question) -> None:
+        template = question.template
+        lines = [question.variant.text(self.lang), ""]
+        for part in template.parts:
+            detail = f"  • {part.prompt.get(self.lang)}  [{t('points', self.lang, points=_points(part.points))}]"
+            if part.type in ("number", "vector", "matrix"):
+                detail += f"  ({t('tolerance', self.lang, tol=part.tolerance.describe().get(self.lang))})"
+            if part.type == "choice":
+                detail += "  " + "  ".join(f"{k}) {v.get(self.lang)}" for k, v in part.options.items())
+            lines.append(detail)
+        if template.source:
+            lines += ["", f"[dim]{t('source', self.lang, source=template.source.get(self.lang))}[/dim]"]
+        lines += ["", f"[dim]{t('prompt_help', self.lang)}[/dim]"]
+        title = f"{t('question', self.lang, n=index, total=total)} · {template.title.get(self.lang)}"
+        self.console.print(Panel("\n".join(lines), title=title, title_align="left", border_style="blue"))
+
+    def ask(self, part: Part, question: Question) -> str | None:
+        prompt = f"{part.prompt.get(self.lang)} › "
+        self.console.print(f"[bold]{prompt}[/bold]", end="")
+        try:
+            answer = input()
+        except EOFError:
+            self.console.print()
+            return None
+        if not self.interactive:
+            self.console.print(answer, markup=False, highlight=False)
+        return answer
+
+    # -- feedback ------------------------------------------------------------------------
+    def show_invalid(self, error: AnswerError) -> None:
+        self.console.print(f"[yellow]{t('invalid', self.lang, reason=error.text.get(self.lang))}[/yellow]", markup=True)
+
+    def show_hint(self, number: int, hint: Text | None, cost: float) -> None:
+        if hint is None:
+            self.console.print(f"[dim]{t('no_more_hints', self.lang)}[/dim]")
+            return
+        cost_text = t("hint_cost", self.lang, pct=f"{cost * 100:g}")
+        self.console.print(
+            f"[magenta]{t('hint', self.lang, n=number)}:[/magenta] {hint.get(self.lang)} [dim]{cost_text}[/dim]"
+        )
+
+    def show_verdict(self, verdict: PartVerdict, part: Part, question: Question) -> None:
+        if verdict.given is not None:
+            self.console.print(f"[dim]{t('read_as', self.lang, value=verdict.given.shown)}[/dim]", markup=True)
+        score = f"({_points(verdict.points)}/{_points(verdict.max_points)})"
+        if verdict.status == "correct":
+            self.console.print(f"[bold green]✓ {t('correct', self.lang)}[/bold green] {score}")
+        elif verdict.status == "carried":
+            self.console.print(f"[bold green]✓ {t('carried', self.lang)}[/bold green] {score}")
+            if verdict.note:
+                self.console.print(f"  [green]{verdict.note.get(self.lang)}[/green]")
+            self.console.print(f"  {t('expected', self.lang, value=show_value(part.type, verdict.expected))}")
+        else:
+            self.console.print(f"[bold red]✗ {t('wrong', self.lang)}[/bold red] {score}")
+            self.console.print(f"  {t('expected', self.lang, value=show_value(part.type, verdict.expected))}")
+            for match in verdict.mistakes:
+                feedback = render_text(match.feedback.get(self.lang), question.variant.params)
+                self.console.print(f"  [yellow]{t('looks_like', self.lang)}[/yellow] {feedback}")
+
+    def show_solution(self, question: Question) -> None:
+        self.console.print(solution_table(question.solution.steps, self.lang))
+
+
+def render_summary(console: Console, results: list[QuestionResult], lang: str) -> None:
+    if not results:
+        console.print(t("summary_empty", lang))
+        return
+    table = Table(title=t("summary", lang), title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column(t("summary_question", lang))
+    table.add_column(t("summary_score", lang), justify="right")
+    table.add_column(t("summary_mistakes", lang))
+    total = maximum = 0.0
+    for number, result in enumerate(results, start=1):
+        total += result.points
+        maximum += result.max_points
+        marks = " ".join(
+            {"correct": "✓", "carried": "✓", "wrong": "✗", "skipped": "–"}[v.status] for v in result.verdicts
+        )
+        table.add_row(
+            str(number),
+            f"{result.template.title.get(lang)} [dim](seed {result.seed})[/dim]",
+            f"{_points(round(result.points, 2))}/{_points(result.max_points)}  {marks}",
+            ", ".join(dict.fromkeys(result.mistakes)),
+        )
+    table.add_section()
+    pct = 100 * total / maximum if maximum else 0
+    table.add_row("", t("summary_total", lang), f"{_points(round(total, 2))}/{_points(maximum)} ({pct:.0f}%)", "")
+    console.print(table)

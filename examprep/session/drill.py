@@ -1,0 +1,167 @@
+"""The drill flow: ask each part, grade it at once, show the worked solution, keep score.
+
+The flow talks to the terminal only through a ``DrillUI`` (rich in the CLI, a fake in tests),
+and records every graded part in the store the moment it is graded, so stopping at any point
+(``quit``, end of input, Ctrl-C) keeps everything already answered.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from examprep.bank.loader import Bank
+from examprep.bank.question import Question, TemplateError, build_question
+from examprep.bank.sampling import SamplingError
+from examprep.bank.schema import Part, Template
+from examprep.grading.grade import PartVerdict, skipped
+from examprep.grading.parse import AnswerError
+from examprep.store import Attempt, Store
+from solvers.core import Text
+
+HINT = "?"
+SKIP = "skip"
+QUIT = "quit"
+_SKIP_WORDS = {SKIP, "s", "跳过", "next"}
+_QUIT_WORDS = {QUIT, "q", "exit", "退出"}
+_HINT_WORDS = {HINT, "hint", "提示", "h"}
+
+
+class DrillUI(Protocol):
+    def show_question(self, index: int, total: int, question: Question) -> None: ...
+    def ask(self, part: Part, question: Question) -> str | None: ...
+    def show_invalid(self, error: AnswerError) -> None: ...
+    def show_hint(self, number: int, hint: Text | None, cost: float) -> None: ...
+    def show_verdict(self, verdict: PartVerdict, part: Part, question: Question) -> None: ...
+    def show_solution(self, question: Question) -> None: ...
+
+
+@dataclass
+class QuestionResult:
+    template: Template
+    seed: int
+    verdicts: list[PartVerdict] = field(default_factory=list)
+    hints_used: int = 0
+
+    @property
+    def max_points(self) -> float:
+        return sum(p.points for p in self.template.parts)
+
+    @property
+    def points(self) -> float:
+        earned = sum(v.points for v in self.verdicts)
+        penalty = self.hints_used * self.template.hint_cost * self.max_points
+        return max(0.0, earned - penalty)
+
+    @property
+    def mistakes(self) -> list[str]:
+        return [m.id for v in self.verdicts for m in v.mistakes]
+
+
+@dataclass
+class DrillSession:
+    questions: list[Question]
+    store: Store | None = None
+    session_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    results: list[QuestionResult] = field(default_factory=list)
+    finished: bool = False
+
+    def run(self, ui: DrillUI) -> list[QuestionResult]:
+        """Run until every question is done, the student quits, or input ends."""
+        for index, question in enumerate(self.questions, start=1):
+            ui.show_question(index, len(self.questions), question)
+            result = QuestionResult(question.template, question.variant.seed)
+            self.results.append(result)
+            outcome = self._ask_parts(question, result, ui)
+            if outcome == "eof" and not result.verdicts:
+                self.results.pop()  # input ended before this question was touched
+                break
+            ui.show_solution(question)
+            if outcome in ("quit", "eof"):
+                break
+        self.finished = True
+        return self.results
+
+    def _ask_parts(self, question: Question, result: QuestionResult, ui: DrillUI) -> str:
+        given: dict[str, object] = {}
+        parts = list(question.template.parts)
+        for position, part in enumerate(parts):
+            while True:
+                raw = ui.ask(part, question)
+                if raw is None:
+                    self._skip_rest(question, result, parts[position:], record=bool(result.verdicts))
+                    return "eof"
+                command = raw.strip().lower()
+                if command in _HINT_WORDS:
+                    hints = question.template.hints
+                    if result.hints_used < len(hints):
+                        result.hints_used += 1
+                        ui.show_hint(result.hints_used, hints[result.hints_used - 1], question.template.hint_cost)
+                    else:
+                        ui.show_hint(result.hints_used + 1, None, question.template.hint_cost)
+                    continue
+                if command in _SKIP_WORDS:
+                    self._skip_rest(question, result, parts[position:])
+                    return "skip"
+                if command in _QUIT_WORDS:
+                    self._skip_rest(question, result, parts[position:])
+                    return "quit"
+                try:
+                    verdict = question.grade(part, raw, given)
+                except AnswerError as error:
+                    ui.show_invalid(error)
+                    continue
+                given[part.answer] = verdict.given.value if verdict.given else None
+                result.verdicts.append(verdict)
+                self._record(question, verdict, raw)
+                ui.show_verdict(verdict, part, question)
+                break
+        return "done"
+
+    def _skip_rest(self, question: Question, result: QuestionResult, parts: list[Part], record: bool = True) -> None:
+        for part in parts:
+            verdict = skipped(part.id, part.points, question.expected(part))
+            result.verdicts.append(verdict)
+            if record:
+                self._record(question, verdict, "")
+
+    def _record(self, question: Question, verdict: PartVerdict, answer: str) -> None:
+        if self.store is None:
+            return
+        self.store.record(
+            Attempt(
+                session=self.session_id,
+                template_id=question.template.id,
+                topic=question.template.topic,
+                seed=question.variant.seed,
+                part_id=verdict.part_id,
+                status=verdict.status,
+                points=verdict.points,
+                max_points=verdict.max_points,
+                answer=answer,
+                mistakes=",".join(m.id for m in verdict.mistakes),
+            )
+        )
+
+
+def pick_questions(bank: Bank, topic: str, count: int, seed: int) -> tuple[list[Question], list[str]]:
+    """Choose ``count`` variants for a topic: every template once before any repeats, in an
+    order fixed by the seed. Returns the questions and the errors of templates that could not
+    be built (a broken user-supplied template is skipped, not fatal)."""
+    templates = sorted(bank.by_topic(topic), key=lambda t: t.id)
+    rng = random.Random(f"drill:{topic}:{seed}")
+    order: list[Template] = []
+    while len(order) < count and templates:
+        batch = templates[:]
+        rng.shuffle(batch)
+        order.extend(batch)
+    questions: list[Question] = []
+    errors: list[str] = []
+    for index, template in enumerate(order[:count]):
+        try:
+            questions.append(build_question(template, seed * 1000 + index))
+        except (TemplateError, SamplingError) as exc:
+            errors.append(str(exc))
+    return questions, errors

@@ -1,0 +1,74 @@
+"""Loading bank files: errors name the file, the template and the field; never a traceback."""
+
+import pytest
+
+from examprep.bank.loader import BankLoadError, load_bank, read_templates
+from examprep.bank.schema import BankError
+
+GOOD = """
+templates:
+  - id: extra.conv
+    topic: cnn
+    title: {en: Extra, zh: 附加}
+    text: {en: "A {input} input", zh: "输入 {input}"}
+    params:
+      input: {list: [9, 9, 1]}
+      filters: {value: 2}
+      kernel: {value: 3}
+    solver: cnn.conv2d
+    parts:
+      - {id: size, answer: output_shape, type: shape, points: 1, prompt: {en: Size, zh: 大小}}
+"""
+
+
+def write(tmp_path, text, name="extra.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_builtin_bank_loads_and_has_cnn():
+    bank = load_bank()
+    assert len(bank.by_topic("cnn")) >= 12
+
+
+def test_extra_file_is_added(tmp_path):
+    bank = load_bank([write(tmp_path, GOOD)])
+    assert bank.get("extra.conv") is not None
+
+
+def test_broken_yaml_names_file_and_line(tmp_path):
+    path = write(tmp_path, "templates:\n  - id: x\n    title: {en: a\n")
+    with pytest.raises(BankError) as info:
+        read_templates(path)
+    assert str(path) in str(info.value) and "line" in str(info.value)
+
+
+def test_missing_chinese_text_names_template_and_field(tmp_path):
+    path = write(tmp_path, GOOD.replace("title: {en: Extra, zh: 附加}", "title: {en: Extra}"))
+    with pytest.raises(BankError) as info:
+        read_templates(path)
+    message = str(info.value)
+    assert "extra.conv" in message and "'title'" in message and "zh" in message
+
+
+def test_bad_answer_type_is_reported(tmp_path):
+    path = write(tmp_path, GOOD.replace("type: shape", "type: shapes"))
+    with pytest.raises(BankError, match="parts\\[0\\].type"):
+        read_templates(path)
+
+
+def test_duplicate_ids_are_reported(tmp_path):
+    with pytest.raises(BankLoadError, match="duplicate id"):
+        load_bank([write(tmp_path, GOOD, "a.yaml"), write(tmp_path, GOOD, "b.yaml")])
+
+
+def test_python_tags_are_refused_by_safe_load(tmp_path):
+    path = write(tmp_path, "templates: !!python/object/apply:os.system ['echo pwned']\n")
+    with pytest.raises(BankError, match="not valid YAML"):
+        read_templates(path)
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(BankLoadError, match="no such file"):
+        load_bank([tmp_path / "nope.yaml"])
