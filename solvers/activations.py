@@ -137,22 +137,27 @@ def definition(name: str, slope: float = 0.01, alpha: float = 1.0) -> tuple[str,
         ),
         "elu": (
             f"ELU(x) = x if x > 0, α·(eˣ − 1) if x ≤ 0   (α = {a})",
-            f"ELU'(x) = 1 if x > 0, α·eˣ if x ≤ 0",
+            "ELU'(x) = 1 if x > 0, α·eˣ if x ≤ 0",
         ),
         "softplus": ("softplus(x) = ln(1 + eˣ)", "softplus'(x) = eˣ/(1 + eˣ) = σ(x)"),
         "identity": ("f(x) = x", "f'(x) = 1"),
     }[name]
 
 
+def _u(x: float, digits: int = 4) -> str:
+    """A number for a Unicode step: true minus sign instead of the hyphen."""
+    return fmt_num(x, digits).replace("-", "−")
+
+
 def point_text(name: str, x: float, slope: float = 0.01, alpha: float = 1.0) -> str:
     """The substituted computation of f(x) and f'(x) at one point, for a worked step."""
-    xs = fmt_num(x, 4)
+    xs = _u(x)
     fx = float(value(name, np.array([x]), slope, alpha)[0])
     dx = float(derivative(name, np.array([x]), slope, alpha)[0])
-    f, d = fmt_num(fx, 4), fmt_num(dx, 4)
-    g, a = fmt_num(slope), fmt_num(alpha)
+    f, d = _u(fx), _u(dx)
+    g, a = _u(slope), _u(alpha)
     if name == "sigmoid":
-        return f"σ({xs}) = 1/(1 + e^({fmt_num(-x, 4)})) = {f};  σ' = {f}·(1 − {f}) = {d}"
+        return f"σ({xs}) = 1/(1 + e^({_u(-x)})) = {f};  σ' = {f}·(1 − {f}) = {d}"
     if name == "tanh":
         return f"tanh({xs}) = {f};  tanh' = 1 − {f}² = {d}"
     if name == "relu":
@@ -177,7 +182,10 @@ ACT_PARAMS = [
     ParamSpec(
         "function",
         "choice",
-        Text("activation: sigmoid, tanh, relu, leaky_relu, elu, softplus", "激活函数：sigmoid、tanh、relu、leaky_relu、elu、softplus"),
+        Text(
+            "activation: sigmoid, tanh, relu, leaky_relu, elu, softplus",
+            "激活函数：sigmoid、tanh、relu、leaky_relu、elu、softplus",
+        ),
         choices=ACTIVATIONS,
     ),
     ParamSpec("x", "vector", Text("points at which to evaluate, e.g. -2,0.5,1", "求值的点，如 -2,0.5,1")),
@@ -188,7 +196,13 @@ ACT_PARAMS = [
         default=0.01,
         required=False,
     ),
-    ParamSpec("alpha", "number", Text("ELU coefficient α (the book's γ, default 1)", "ELU 的系数 α（书中记作 γ，默认 1）"), default=1.0, required=False),
+    ParamSpec(
+        "alpha",
+        "number",
+        Text("ELU coefficient α (the book's γ, default 1)", "ELU 的系数 α（书中记作 γ，默认 1）"),
+        default=1.0,
+        required=False,
+    ),
 ]
 
 
@@ -216,10 +230,10 @@ def activation(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -
     for xv in xs:
         steps.append(
             Step(
-                Text(f"At x = {fmt_num(xv, 4)}", f"在 x = {fmt_num(xv, 4)} 处"),
+                Text(f"At x = {_u(xv)}", f"在 x = {_u(xv)} 处"),
                 substituted=point_text(name, float(xv), slope, alpha),
-                result=f"f = {fmt_num(value(name, np.array([xv]), slope, alpha)[0], 4)}, "
-                f"f' = {fmt_num(derivative(name, np.array([xv]), slope, alpha)[0], 4)}",
+                result=f"f = {_u(value(name, np.array([xv]), slope, alpha)[0])}, "
+                f"f' = {_u(derivative(name, np.array([xv]), slope, alpha)[0])}",
             )
         )
     steps.append(
@@ -253,7 +267,10 @@ def _derivative_note(name: str) -> Text | None:
             "σ' 在 x = 0 处最大，为 1/4：多层 sigmoid 相乘会使梯度越来越小（梯度消失）。",
         )
     if name == "tanh":
-        return Text("tanh' is at most 1 (at x = 0) and tanh is zero-centred.", "tanh' 最大为 1（在 x = 0 处），且 tanh 以 0 为中心。")
+        return Text(
+            "tanh' is at most 1 (at x = 0) and tanh is zero-centred.",
+            "tanh' 最大为 1（在 x = 0 处），且 tanh 以 0 为中心。",
+        )
     return None
 
 
@@ -264,7 +281,11 @@ def _only(name: str, wanted: tuple[str, ...], result: Callable[[], dict[str, Any
 @mistake("activations.activation", "sigmoid_derivative_no_one_minus")
 def _sig_no_one_minus(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
     """σ'(x) written as σ(x): the factor (1 − σ(x)) is forgotten."""
-    return _only(function, ("sigmoid",), lambda: {"derivative": sigmoid(as_array(x, "x")).tolist(), "derivative_expr": "sigmoid(x)"})
+    return _only(
+        function,
+        ("sigmoid",),
+        lambda: {"derivative": sigmoid(as_array(x, "x")).tolist(), "derivative_expr": "sigmoid(x)"},
+    )
 
 
 @mistake("activations.activation", "sigmoid_derivative_of_x")
@@ -277,7 +298,9 @@ def _sig_of_x(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) ->
 @mistake("activations.activation", "tanh_derivative_not_squared")
 def _tanh_not_squared(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
     xs = as_array(x, "x")
-    return _only(function, ("tanh",), lambda: {"derivative": (1 - np.tanh(xs)).tolist(), "derivative_expr": "1-tanh(x)"})
+    return _only(
+        function, ("tanh",), lambda: {"derivative": (1 - np.tanh(xs)).tolist(), "derivative_expr": "1-tanh(x)"}
+    )
 
 
 @mistake("activations.activation", "tanh_derivative_of_x")
@@ -305,7 +328,11 @@ def _relu_negative_passed(function: str, x: Any, slope: float = 0.01, alpha: flo
 def _leaky_slope_forgotten(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
     """Leaky ReLU computed as plain ReLU: 0 (value and derivative) for x ≤ 0."""
     xs = as_array(x, "x")
-    return _only(function, ("leaky_relu",), lambda: {"value": value("relu", xs).tolist(), "derivative": derivative("relu", xs).tolist()})
+    return _only(
+        function,
+        ("leaky_relu",),
+        lambda: {"value": value("relu", xs).tolist(), "derivative": derivative("relu", xs).tolist()},
+    )
 
 
 @mistake("activations.activation", "leaky_derivative_as_value")
@@ -319,21 +346,32 @@ def _leaky_derivative_as_value(function: str, x: Any, slope: float = 0.01, alpha
 def _elu_alpha_forgotten(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
     """ELU with α = 1 although the question gives another α."""
     xs = as_array(x, "x")
-    return _only(function, ("elu",), lambda: {"value": value("elu", xs, alpha=1.0).tolist(), "derivative": derivative("elu", xs, alpha=1.0).tolist()})
+    return _only(
+        function,
+        ("elu",),
+        lambda: {
+            "value": value("elu", xs, alpha=1.0).tolist(),
+            "derivative": derivative("elu", xs, alpha=1.0).tolist(),
+        },
+    )
 
 
 @mistake("activations.activation", "elu_derivative_minus_alpha")
 def _elu_derivative_minus_alpha(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
     """For x ≤ 0 the derivative written as α(eˣ − 1) (the value) instead of α·eˣ."""
     xs = as_array(x, "x")
-    return _only(function, ("elu",), lambda: {"derivative": np.where(xs > 0, 1.0, value("elu", xs, alpha=float(alpha))).tolist()})
+    return _only(
+        function, ("elu",), lambda: {"derivative": np.where(xs > 0, 1.0, value("elu", xs, alpha=float(alpha))).tolist()}
+    )
 
 
 @mistake("activations.activation", "softplus_chain_rule_forgotten")
 def _softplus_chain(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
     """d/dx ln(1 + eˣ) written as 1/(1 + eˣ): the inner derivative eˣ is dropped."""
     xs = as_array(x, "x")
-    return _only(function, ("softplus",), lambda: {"derivative": sigmoid(-xs).tolist(), "derivative_expr": "1/(1+exp(x))"})
+    return _only(
+        function, ("softplus",), lambda: {"derivative": sigmoid(-xs).tolist(), "derivative_expr": "1/(1+exp(x))"}
+    )
 
 
 @mistake("activations.activation", "log10_instead_of_ln")
@@ -383,6 +421,8 @@ def _add(a: se.Node, b: se.Node) -> se.Node:
 
 
 def _sub(a: se.Node, b: se.Node) -> se.Node:
+    if isinstance(b, se.Unary) and b.op == "-":
+        return _add(a, b.operand)
     if _is_num(b, 0):
         return a
     if _is_num(a, 0):
@@ -409,6 +449,10 @@ def _mul(a: se.Node, b: se.Node) -> se.Node:
         return a
     if isinstance(a, se.Num) and isinstance(b, se.Num):
         return _num(a.value * b.value)
+    if isinstance(a, se.Num) and a.value < 0:
+        return _neg(_mul(_num(-a.value), b))
+    if isinstance(b, se.Num) and b.value < 0:
+        return _neg(_mul(a, _num(-b.value)))
     if isinstance(a, se.Unary) and a.op == "-":
         return _neg(_mul(a.operand, b))
     if isinstance(b, se.Unary) and b.op == "-":
@@ -423,6 +467,12 @@ def _div(a: se.Node, b: se.Node) -> se.Node:
         return se.Num(0)
     if _is_num(b, 1):
         return a
+    if isinstance(a, se.Num) and isinstance(b, se.Num) and b.value != 0 and float(a.value / b.value).is_integer():
+        return _num(a.value / b.value)
+    if isinstance(a, se.Num) and a.value < 0 or isinstance(a, se.Unary) and a.op == "-":
+        return _neg(_div(_neg(a), b))
+    if isinstance(b, se.Num) and b.value < 0 or isinstance(b, se.Unary) and b.op == "-":
+        return _neg(_div(a, _neg(b)))
     return se.Binary("/", a, b)
 
 
@@ -434,12 +484,26 @@ def _pow(a: se.Node, b: se.Node) -> se.Node:
     return se.Binary("^", a, b)
 
 
+def _tidy(n: se.Node) -> se.Node:
+    """Rebuild a parsed tree through the simplifying constructors (−3 becomes a number, …)."""
+    if isinstance(n, se.Unary) and n.op == "-":
+        return _neg(_tidy(n.operand))
+    if isinstance(n, se.Binary) and n.op in ("+", "-", "*", "/", "^"):
+        a, b = _tidy(n.left), _tidy(n.right)
+        return {"+": _add, "-": _sub, "*": _mul, "/": _div, "^": _pow}[n.op](a, b)
+    if isinstance(n, se.Call):
+        return se.Call(n.func, tuple(_tidy(a) for a in n.args))
+    return n
+
+
 def _has_x(n: se.Node) -> bool:
     return "x" in se.free_names(n)
 
 
 def _d(n: se.Node, rules: _Rules) -> se.Node:
     """d/dx of a safe-expression tree (only the variable x), built from the usual rules."""
+    if not _has_x(n):
+        return se.Num(0)
     if isinstance(n, se.Num):
         return se.Num(0)
     if isinstance(n, se.Name):
@@ -522,14 +586,14 @@ def to_text(n: se.Node, pretty: bool = False, parent: int = 0) -> str:
         text = fmt_num(n.value) if pretty else repr(n.value)
         if n.value < 0:
             text = ("−" + text[1:]) if pretty else text
-            return f"({text})" if parent >= _PREC["neg"] else text
+            return f"({text})" if parent >= _PREC["*"] else text
         return text
     if isinstance(n, se.Name):
         return n.name
     if isinstance(n, se.Unary):
-        inner = to_text(n.operand, pretty, _PREC["neg"])
+        inner = to_text(n.operand, pretty, _PREC["*"])  # −a·b = (−a)·b: only sums need brackets
         text = ("−" if pretty else "-") + inner
-        return f"({text})" if parent >= _PREC["neg"] else text
+        return f"({text})" if parent >= _PREC["*"] else text
     if isinstance(n, se.Binary):
         prec = _PREC[n.op]
         if n.op == "^":
@@ -559,7 +623,7 @@ def _parse_f(f: str) -> se.Node:
 
 
 def _derive(f: str, rules: _Rules) -> tuple[se.Node, se.Node]:
-    tree = _parse_f(f)
+    tree = _tidy(_parse_f(f))
     d = _d(tree, rules)
     return tree, d
 
@@ -580,9 +644,18 @@ def _eval_at(tree: se.Node, xs: np.ndarray) -> list[float]:
     "activations.derivative",
     [
         ParamSpec("f", "expr", Text("a formula in x, e.g. x*sigmoid(2*x)", "关于 x 的公式，如 x*sigmoid(2*x)")),
-        ParamSpec("x", "vector", Text("points at which to evaluate f and f' (optional)", "计算 f 与 f' 的点（可选）"), default=None, required=False),
+        ParamSpec(
+            "x",
+            "vector",
+            Text("points at which to evaluate f and f' (optional)", "计算 f 与 f' 的点（可选）"),
+            default=None,
+            required=False,
+        ),
     ],
-    Text("symbolic derivative of a formula (sum, product, quotient and chain rules)", "公式的符号求导（和、积、商与链式法则）"),
+    Text(
+        "symbolic derivative of a formula (sum, product, quotient and chain rules)",
+        "公式的符号求导（和、积、商与链式法则）",
+    ),
 )
 def symbolic_derivative(f: str, x: Any = None) -> Solution:
     rules = _Rules()
@@ -592,9 +665,12 @@ def symbolic_derivative(f: str, x: Any = None) -> Solution:
         fname = "σ" if call.func == "sigmoid" else call.func
         steps.append(
             Step(
-                Text(f"Chain rule for {fname}(u) with u = {to_text(inner, True)}", f"对 {fname}(u) 用链式法则，u = {to_text(inner, True)}"),
+                Text(
+                    f"Chain rule for {fname}(u) with u = {to_text(inner, True)}",
+                    f"对 {fname}(u) 用链式法则，u = {to_text(inner, True)}",
+                ),
                 formula=f"d/dx {fname}(u) = {fname}'(u)·u'",
-                substituted=f"{to_text(outer, True)} · ({to_text(inner_d, True)})",
+                substituted=f"{to_text(outer, True, _PREC['*'] + 1)} · ({to_text(inner_d, True)})",
                 result=to_text(_mul(outer, inner_d), True),
                 note=_rule_note(call.func),
             )
@@ -614,7 +690,9 @@ def symbolic_derivative(f: str, x: Any = None) -> Solution:
             Step(
                 Text("Evaluate at the given points", "在给定点求值"),
                 result=f"f = {fmt_vector(fx)}, f' = {fmt_vector(dx)}",
-                grids=(Grid.of([[_r(a), _r(b), _r(c)] for a, b, c in zip(xs, fx, dx)], col_labels=("x", "f(x)", "f'(x)")),),
+                grids=(
+                    Grid.of([[_r(a), _r(b), _r(c)] for a, b, c in zip(xs, fx, dx)], col_labels=("x", "f(x)", "f'(x)")),
+                ),
             )
         )
         answers["value"] = fx
@@ -670,9 +748,18 @@ def _deriv_product(f: str, x: Any = None) -> dict[str, Any]:
         ParamSpec(
             "z",
             "vector",
-            Text("net input z_l of the one neuron in each layer, layer 1 first", "每层（各一个神经元）的净输入 z_l，从第 1 层起"),
+            Text(
+                "net input z_l of the one neuron in each layer, layer 1 first",
+                "每层（各一个神经元）的净输入 z_l，从第 1 层起",
+            ),
         ),
-        ParamSpec("w", "vector", Text("weight w_l of each layer (default all 1)", "每层的权重 w_l（默认全为 1）"), default=None, required=False),
+        ParamSpec(
+            "w",
+            "vector",
+            Text("weight w_l of each layer (default all 1)", "每层的权重 w_l（默认全为 1）"),
+            default=None,
+            required=False,
+        ),
         ACT_PARAMS[2],
         ACT_PARAMS[3],
     ],
@@ -696,15 +783,18 @@ def chain(function: str, z: Any, w: Any = None, slope: float = 0.01, alpha: floa
             ),
             formula="∂a_L/∂a_0 = Π_{l=1..L} w_l·f'(z_l)",
         ),
-        Step(Text("The derivative of the activation", "激活函数的导数"), formula=definition(name, float(slope), float(alpha))[1]),
+        Step(
+            Text("The derivative of the activation", "激活函数的导数"),
+            formula=definition(name, float(slope), float(alpha))[1],
+        ),
     ]
     for index, (zv, wv, fv, pv) in enumerate(zip(zs, ws, factors, running), start=1):
         steps.append(
             Step(
                 Text(f"Layer {index}", f"第 {index} 层"),
                 formula="w_l·f'(z_l)",
-                substituted=f"{fmt_num(wv, 4)}·f'({fmt_num(zv, 4)}) = {fmt_num(wv, 4)}·{fmt_num(fv, 4)}",
-                result=f"{fmt_num(wv * fv, 4)} (product so far {fmt_num(pv, 4)})",
+                substituted=f"{_u(wv)}·f'({_u(zv)}) = {_u(wv)}·{_u(fv)}",
+                result=f"{_u(wv * fv)} (product so far {_u(pv)})",
             )
         )
     gradient = float(running[-1])
@@ -712,12 +802,15 @@ def chain(function: str, z: Any, w: Any = None, slope: float = 0.01, alpha: floa
         Step(
             Text("Gradient through the whole chain", "整条链的梯度"),
             formula="Π w_l·f'(z_l)",
-            substituted=" · ".join(fmt_num(t, 4) for t in terms),
-            result=fmt_num(gradient, 4),
+            substituted=" · ".join(_u(t) for t in terms),
+            result=_u(gradient),
             note=_chain_note(name),
             grids=(
                 Grid.of(
-                    [[i, _r(zv), _r(wv), _r(fv), _r(pv)] for i, (zv, wv, fv, pv) in enumerate(zip(zs, ws, factors, running), start=1)],
+                    [
+                        [i, _r(zv), _r(wv), _r(fv), _r(pv)]
+                        for i, (zv, wv, fv, pv) in enumerate(zip(zs, ws, factors, running), start=1)
+                    ],
                     col_labels=("l", "z_l", "w_l", "f'(z_l)", "product"),
                 ),
             ),

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from solvers.core import Text
 
@@ -74,7 +74,7 @@ class Call:
     args: tuple[Node, ...]
 
 
-Node = Union[Num, Name, Unary, Binary, Compare, Call]
+Node = Num | Name | Unary | Binary | Compare | Call
 
 #: function name -> (min args, max args)
 FUNCTIONS: dict[str, tuple[int, int]] = {
