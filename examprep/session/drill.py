@@ -91,7 +91,9 @@ class DrillSession:
             while True:
                 raw = ui.ask(part, question)
                 if raw is None:
-                    self._skip_rest(question, result, parts[position:], record=bool(result.verdicts))
+                    if not result.verdicts:
+                        return "eof"  # input ended before this question was touched
+                    self._skip_rest(question, result, parts[position:])
                     return "eof"
                 command = raw.strip().lower()
                 if command in _HINT_WORDS:
@@ -120,12 +122,11 @@ class DrillSession:
                 break
         return "done"
 
-    def _skip_rest(self, question: Question, result: QuestionResult, parts: list[Part], record: bool = True) -> None:
+    def _skip_rest(self, question: Question, result: QuestionResult, parts: list[Part]) -> None:
         for part in parts:
             verdict = skipped(part.id, part.points, question.expected(part))
             result.verdicts.append(verdict)
-            if record:
-                self._record(question, verdict, "")
+            self._record(question, verdict, "")
 
     def _record(self, question: Question, verdict: PartVerdict, answer: str) -> None:
         if self.store is None:

@@ -1,0 +1,127 @@
+"""The command line, driven with typer's CliRunner as a user would type it."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from examprep.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXAMPREP_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("EXAMPREP_LANG", raising=False)
+    monkeypatch.delenv("EXAMPREP_BANK", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+def test_solve_conv2d_contract():
+    result = runner.invoke(
+        app, ["solve", "conv2d", "input=97x97x3", "filters=15", "kernel=9", "stride=2", "padding=0", "--json"]
+    )
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["solver"] == "cnn.conv2d"
+    assert data["answers"]["output_shape"] == [45, 45, 15]
+    assert data["answers"]["params"] == 3660
+    # (15·3·9·9 + 15) parameters, each used at every one of the 45·45 output positions
+    assert data["answers"]["connections"] == 3660 * 45 * 45
+    assert {"what", "formula", "substituted", "result"} <= set(data["steps"][0])
+
+
+def test_solve_pool2d_contract():
+    result = runner.invoke(app, ["solve", "pool2d", "input=28x28x6", "kernel=2", "stride=2", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["answers"]["output_shape"] == [14, 14, 6]
+
+
+def test_solve_accepts_full_width_input():
+    result = runner.invoke(
+        app, ["solve", "conv2d", "input=９７×９７×３", "filters=15", "kernel=9", "stride=2", "--json"]
+    )
+    assert json.loads(result.stdout)["answers"]["output_shape"] == [45, 45, 15]
+
+
+def test_unknown_solver_lists_the_valid_ones_and_exits_2():
+    result = runner.invoke(app, ["solve", "conv3d", "input=1x1x1"])
+    assert result.exit_code == 2
+    assert "conv2d" in result.stderr and "pool2d" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_bad_key_names_the_parameters_and_exits_2():
+    result = runner.invoke(app, ["solve", "conv2d", "input=9x9x1", "filters=1", "kernel=3", "strides=2"])
+    assert result.exit_code == 2
+    assert "strides" in result.stderr and "stride" in result.stderr
+
+
+def test_impossible_layer_is_a_clear_error():
+    result = runner.invoke(app, ["solve", "conv2d", "input=3x3x1", "filters=1", "kernel=5"])
+    assert result.exit_code == 2 and "larger than" in result.stderr
+
+
+def test_solve_shows_worked_steps_in_chinese():
+    result = runner.invoke(
+        app, ["solve", "conv2d", "input=97x97x3", "filters=15", "kernel=9", "stride=2", "--lang", "zh"]
+    )
+    assert result.exit_code == 0
+    assert "参数量" in result.stdout and "3660" in result.stdout
+
+
+def test_drill_reads_answers_from_a_pipe_and_ends_at_eof():
+    # the seed fixes the variants; answering garbage, then quitting, must end cleanly
+    result = runner.invoke(app, ["drill", "cnn", "-n", "2", "--seed", "5"], input="banana\nquit\n")
+    assert result.exit_code == 0
+    assert "Could not read" in result.stdout
+    assert "Session summary" in result.stdout
+
+
+def test_drill_in_chinese():
+    result = runner.invoke(app, ["drill", "cnn", "-n", "1", "--seed", "5", "--lang", "zh"], input="skip\n")
+    assert result.exit_code == 0
+    assert "详细解答" in result.stdout and "本次练习小结" in result.stdout
+
+
+def test_language_follows_environment(monkeypatch):
+    monkeypatch.setenv("EXAMPREP_LANG", "zh")
+    result = runner.invoke(app, ["drill", "cnn", "-n", "1", "--seed", "5"], input="")
+    assert "没有作答任何题目" in result.stdout
+
+
+def test_unknown_topic_lists_topics():
+    result = runner.invoke(app, ["drill", "cnnn"])
+    assert result.exit_code == 2 and "cnn" in result.stderr
+
+
+def test_broken_bank_file_is_reported_without_traceback(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("templates:\n  - id: [unclosed\n", encoding="utf-8")
+    result = runner.invoke(app, ["drill", "cnn", "--bank", str(broken)])
+    assert result.exit_code == 1
+    assert "broken.yaml" in result.stderr and "Traceback" not in result.output
+
+
+def test_bank_list_json():
+    result = runner.invoke(app, ["bank", "list", "--topic", "cnn", "--json"])
+    rows = json.loads(result.stdout)
+    assert {"cnn.exam2020.q1", "cnn.lenet5.c3"} <= {r["id"] for r in rows}
+    assert all(r["topic"] == "cnn" and r["kind"] == "calc" for r in rows)
+
+
+def test_bank_show_prints_answers():
+    result = runner.invoke(app, ["bank", "show", "cnn.exam2020.q1"])
+    assert result.exit_code == 0 and "45 × 45 × 15" in result.stdout and "3660" in result.stdout
+
+
+def test_bank_check_passes_for_cnn():
+    result = runner.invoke(app, ["bank", "check", "--topic", "cnn", "--variants", "3"])
+    assert result.exit_code == 0 and "all pass" in result.stdout
+
+
+def test_placeholders_do_not_pretend_to_work():
+    result = runner.invoke(app, ["mock-exam"])
+    assert result.exit_code == 1 and "not built yet" in result.stderr
