@@ -93,7 +93,7 @@ def drill(
         session.run(RichDrillUI(console, language))
     except KeyboardInterrupt:
         console.print(f"\n[yellow]{t('interrupted', language)}[/yellow]")
-    render_summary(console, session.results, language)
+    render_summary(console, session.answered, language)
     replay = f"examprep drill {topic} -n {count} --seed {seed}" + (f" --lang {language}" if lang else "")
     console.print(f"[dim]{t('replay', language, command=replay)}[/dim]")
     if store is not None:

@@ -609,7 +609,7 @@ def receptive_field(kernels: Any, strides: Any) -> Solution:
             Step(
                 Text(f"Layer {index} (K={k}, S={s})", f"第 {index} 层（K={k}，S={s}）"),
                 formula="r_l = r_{l−1} + (K_l − 1)·j_{l−1},  j_l = j_{l−1}·S_l",
-                substituted=f"r = {rf} + ({k} − 1)·{jump};  j = {jump}·{s}",
+                substituted=f"{rf} + ({k} − 1)·{jump};  {jump}·{s}",
                 result=f"r = {new_rf}, j = {jump * s}",
             )
         )

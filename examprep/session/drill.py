@@ -68,6 +68,11 @@ class DrillSession:
     results: list[QuestionResult] = field(default_factory=list)
     finished: bool = False
 
+    @property
+    def answered(self) -> list[QuestionResult]:
+        """Results of the questions the student got to (an interrupted one may have none)."""
+        return [r for r in self.results if r.verdicts]
+
     def run(self, ui: DrillUI) -> list[QuestionResult]:
         """Run until every question is done, the student quits, or input ends."""
         for index, question in enumerate(self.questions, start=1):
