@@ -314,6 +314,8 @@ def _pool_numbers(input: Any, kernel: Any, stride: Any, padding: Any) -> dict[st
     sh, sw = _pair(stride if stride not in (None, 0) else kernel)
     ph, pw = _pair(padding)
     _check_positive(input=min(h, w, d), kernel=min(kh, kw), stride=min(sh, sw))
+    if min(ph, pw) < 0:
+        raise SolverInputError(Text("padding cannot be negative", "补零数不能为负"))
     return dict(
         h=h, w=w, d=d, kh=kh, kw=kw, sh=sh, sw=sw, ph=ph, pw=pw, oh=out_size(h, kh, sh, ph), ow=out_size(w, kw, sw, pw)
     )
@@ -482,6 +484,10 @@ def parse_layers(spec: str) -> list[tuple[str, dict[str, int]]]:
             )
     if not layers:
         raise SolverInputError(Text("no layers given", "没有给出任何层"))
+    for _kind, cfg in layers:
+        _check_positive(**{k: v for k, v in cfg.items() if k != "padding"})
+        if cfg.get("padding", 0) < 0:
+            raise SolverInputError(Text("padding cannot be negative", "补零数不能为负"))
     return layers
 
 
