@@ -311,7 +311,7 @@ POOL_MODES = ("max", "avg", "subsample")
 def _pool_numbers(input: Any, kernel: Any, stride: Any, padding: Any) -> dict[str, Any]:
     h, w, d = _shape3(input)
     kh, kw = _pair(kernel)
-    sh, sw = _pair(stride if stride not in (None, 0) else kernel)
+    sh, sw = _pair(stride if stride is not None else kernel)
     ph, pw = _pair(padding)
     _check_positive(input=min(h, w, d), kernel=min(kh, kw), stride=min(sh, sw))
     if min(ph, pw) < 0:
@@ -786,9 +786,9 @@ def _lenet_c3_full(layer: str) -> dict[str, Any]:
 @mistake("cnn.lenet5", "subsample_as_conv")
 def _lenet_subsample_as_conv(layer: str) -> dict[str, Any]:
     if layer.upper() == "S2":
-        return {"params": 6 * 5, "connections": 6 * 5 * 14 * 14}
+        return {"params": 6 * 5}
     if layer.upper() == "S4":
-        return {"params": 16 * 5, "connections": 16 * 5 * 5 * 5}
+        return {"params": 16 * 5}
     return {}
 
 
