@@ -26,9 +26,6 @@ from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.registry import mistake, solver
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus")
-#: functions with a smooth derivative that can be written as one formula in x
-SMOOTH = ("sigmoid", "tanh", "softplus")
-
 DERIVATIVE_EXPR = {
     "sigmoid": "sigmoid(x)*(1-sigmoid(x))",
     "tanh": "1-tanh(x)^2",
@@ -46,9 +43,21 @@ NAMES = {
 }
 
 
-def _r(value: float, digits: int = 4) -> float:
-    """Round for display inside a grid (answers keep full precision)."""
-    return round(float(value), digits) + 0.0
+def grid_round(x: Any, digits: int = 4) -> Any:
+    """Round a number, or a nested list/array of numbers, to ``digits`` significant figures for
+    display inside a grid (answers keep full precision): 0.000868 stays 0.000868, not 0.0009."""
+    if hasattr(x, "tolist"):
+        x = x.tolist()
+    if isinstance(x, (list, tuple)):
+        return [grid_round(v, digits) for v in x]
+    value = float(x)
+    if not math.isfinite(value) or value.is_integer():
+        return value + 0.0
+    whole = len(str(int(abs(value)))) if abs(value) >= 1 else 0  # never round away integer digits
+    return float(f"{value:.{max(digits, whole + 1)}g}") + 0.0
+
+
+_r = grid_round
 
 
 def as_array(values: Any, name: str) -> np.ndarray:
@@ -161,7 +170,7 @@ def point_text(name: str, x: float, slope: float = 0.01, alpha: float = 1.0) -> 
     if name == "tanh":
         return f"tanh({xs}) = {f};  tanh' = 1 − {f}² = {d}"
     if name == "relu":
-        return f"max(0, {xs}) = {f};  derivative {d} ({'x > 0' if x > 0 else 'x ≤ 0'})"
+        return f"max(0, {xs}) = {f};  ReLU' = {d} ({'x > 0' if x > 0 else 'x ≤ 0'})"
     if name == "leaky_relu":
         if x > 0:
             return f"x = {xs} > 0: f = {f}, f' = 1"
@@ -242,7 +251,7 @@ def activation(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -
             result=f"f = {fmt_vector(fx)}, f' = {fmt_vector(dx)}",
             grids=(
                 Grid.of(
-                    [[_r(a), _r(b), _r(c)] for a, b, c in zip(xs, fx, dx)],
+                    [[_r(a), _r(b), _r(c)] for a, b, c in zip(xs, fx, dx, strict=True)],
                     col_labels=("x", "f(x)", "f'(x)"),
                     title=Text(f"{NAMES[name]} and its derivative", f"{NAMES[name]} 及其导数"),
                 ),
@@ -670,7 +679,7 @@ def symbolic_derivative(f: str, x: Any = None) -> Solution:
                     f"对 {fname}(u) 用链式法则，u = {to_text(inner, True)}",
                 ),
                 formula=f"d/dx {fname}(u) = {fname}'(u)·u'",
-                substituted=f"{to_text(outer, True, _PREC['*'] + 1)} · ({to_text(inner_d, True)})",
+                substituted=f"{to_text(outer, True, _PREC['*'])} · ({to_text(inner_d, True)})",
                 result=to_text(_mul(outer, inner_d), True),
                 note=_rule_note(call.func),
             )
@@ -691,7 +700,10 @@ def symbolic_derivative(f: str, x: Any = None) -> Solution:
                 Text("Evaluate at the given points", "在给定点求值"),
                 result=f"f = {fmt_vector(fx)}, f' = {fmt_vector(dx)}",
                 grids=(
-                    Grid.of([[_r(a), _r(b), _r(c)] for a, b, c in zip(xs, fx, dx)], col_labels=("x", "f(x)", "f'(x)")),
+                    Grid.of(
+                        [[_r(a), _r(b), _r(c)] for a, b, c in zip(xs, fx, dx, strict=True)],
+                        col_labels=("x", "f(x)", "f'(x)"),
+                    ),
                 ),
             )
         )
@@ -788,7 +800,7 @@ def chain(function: str, z: Any, w: Any = None, slope: float = 0.01, alpha: floa
             formula=definition(name, float(slope), float(alpha))[1],
         ),
     ]
-    for index, (zv, wv, fv, pv) in enumerate(zip(zs, ws, factors, running), start=1):
+    for index, (zv, wv, fv, pv) in enumerate(zip(zs, ws, factors, running, strict=True), start=1):
         steps.append(
             Step(
                 Text(f"Layer {index}", f"第 {index} 层"),
@@ -809,7 +821,7 @@ def chain(function: str, z: Any, w: Any = None, slope: float = 0.01, alpha: floa
                 Grid.of(
                     [
                         [i, _r(zv), _r(wv), _r(fv), _r(pv)]
-                        for i, (zv, wv, fv, pv) in enumerate(zip(zs, ws, factors, running), start=1)
+                        for i, (zv, wv, fv, pv) in enumerate(zip(zs, ws, factors, running, strict=True), start=1)
                     ],
                     col_labels=("l", "z_l", "w_l", "f'(z_l)", "product"),
                 ),

@@ -40,8 +40,8 @@ _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 def labels(prefix: str, n: int) -> list[str]:
     """q₁, q₂, … (1-based, as on paper)."""
-    if not prefix:
-        return [str(i + 1) for i in range(n)]
+    if not prefix or prefix.endswith(" "):
+        return [f"{prefix}{i + 1}" for i in range(n)]
     return [f"{prefix}{str(i + 1).translate(_SUB)}" for i in range(n)]
 
 
@@ -144,7 +144,7 @@ def softmax_row_steps(s: np.ndarray, mask: np.ndarray | None, weights: np.ndarra
         total = sum(exps)
         steps.append(
             Step(
-                Text(f"Softmax of row {name}", f"第 {name} 行做 softmax"),
+                Text(f"Softmax of row {name}", f"对 {name} 这一行做 softmax"),
                 formula="α_ij = exp(s_ij) / Σ_j exp(s_ij)",
                 substituted=f"({', '.join(parts)}) / {fmt_num(total, 5)}",
                 result=fmt_vector(weights[i]),
@@ -227,7 +227,7 @@ def _attention_core(
                         "Apply the mask: masked scores become −∞ so that exp(−∞) = 0",
                         "加掩码：被遮住的分数置为 −∞，使 exp(−∞) = 0",
                     ),
-                    formula="s_ij ← −∞ where masked",
+                    formula="s_ij ← −∞ (masked)",
                     grids=(Grid.of(masked_cells(scores, mask), qn, kn, Text("masked S", "加掩码后的 S")),),
                 )
             )
@@ -434,10 +434,11 @@ def self_attention(
             result=f"X {fmt_shape(xm.shape)}",
         )
     ]
+    roles = {"Q": ("Queries", "查询矩阵"), "K": ("Keys", "键矩阵"), "V": ("Values", "值矩阵")}
     for name, w, proj in (("Q", wq, q), ("K", wk, k), ("V", wv, v)):
         steps.append(
             Step(
-                Text(f"{name} = X·W_{name}", f"{name} = X·W_{name}"),
+                Text(f"{roles[name][0]}: multiply X by W_{name}", f"{roles[name][1]}：X 乘以 W_{name}"),
                 formula=f"{name} = X·W_{name}",
                 substituted=f"{fmt_matrix(xm)} · {fmt_matrix(as_matrix(w, 'W'))}",
                 result=fmt_matrix(proj),
@@ -926,7 +927,7 @@ def masked_softmax(scores: Any, mask: str = "causal", valid: Any = None) -> Solu
     steps = [
         Step(
             why,
-            formula="s_ij ← −∞ where masked",
+            formula="s_ij ← −∞ (masked)",
             grids=(Grid.of(masked_cells(s, m), qn, kn, Text("masked S", "加掩码后的 S")),),
         ),
         *softmax_row_steps(s, m, weights, qn),
