@@ -43,7 +43,9 @@ def trajectory_plot(
     height: int = 20,
 ) -> RichText:
     """Draw ``paths`` (method -> list of (x, y) points, start included) over the loss levels."""
-    points = [(float(p[0]), float(p[1])) for path in paths.values() for p in path if all(math.isfinite(v) for v in p[:2])]
+    points = [
+        (float(p[0]), float(p[1])) for path in paths.values() for p in path if all(math.isfinite(v) for v in p[:2])
+    ]
     if not points:
         return RichText("(nothing to draw)")
     x0, x1, y0, y1 = _bounds(points)
@@ -94,6 +96,9 @@ def trajectory_plot(
         for c in range(width):
             out.append(grid[r][c], style=styles[r][c] or "")
         out.append("\n")
-    out.append(f"{names[0]} ∈ [{x0:.3g}, {x1:.3g}], {names[1]} ∈ [{y0:.3g}, {y1:.3g}]; ○ start; darker = lower loss\n", style="dim")
+    out.append(
+        f"{names[0]} ∈ [{x0:.3g}, {x1:.3g}], {names[1]} ∈ [{y0:.3g}, {y1:.3g}]; ○ start; darker = lower loss\n",
+        style="dim",
+    )
     out.append_text(legend)
     return out
