@@ -57,8 +57,8 @@ def solution_table(steps: list[Step], lang: str, title: str | None = None) -> Ta
         title=title or t("worked_solution", lang), box=box.ROUNDED, show_lines=True, expand=False, title_justify="left"
     )
     table.add_column("#", justify="right", style="dim", no_wrap=True)
-    table.add_column(t("step", lang), ratio=3)
-    table.add_column(t("result", lang), style="bold green", ratio=1)
+    table.add_column(t("step", lang))
+    table.add_column(t("result", lang), style="bold green", max_width=30, overflow="fold")
     for number, step in enumerate(steps, start=1):
         table.add_row(str(number), step_cell(step, lang), step.result)
     return table
