@@ -14,20 +14,39 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from examprep.i18n import help_text as H
+
 if TYPE_CHECKING:
     from examprep.bank.loader import Bank
 
 app = typer.Typer(
-    help="examprep: drill the calculation questions of the deep-learning exam, with worked solutions.",
+    help=H(
+        "examprep: drill the calculation questions of the deep-learning exam, with worked solutions.",
+        "examprep：深度学习考试计算题练习，附详细解答。",
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-bank_app = typer.Typer(help="Browse and self-test the question bank.", no_args_is_help=True)
+bank_app = typer.Typer(help=H("Browse and self-test the question bank.", "浏览题库并自检。"), no_args_is_help=True)
 app.add_typer(bank_app, name="bank")
 
-LangOption = typer.Option(None, "--lang", help="Language: en or zh (default: EXAMPREP_LANG, then the locale).")
-BankOption = typer.Option(None, "--bank", help="Extra bank file or folder (repeatable; also EXAMPREP_BANK).")
+LangOption = typer.Option(
+    None,
+    "--lang",
+    help=H(
+        "Language: en or zh (default: EXAMPREP_LANG, then the locale).",
+        "语言：en 或 zh（默认取 EXAMPREP_LANG，其次取系统区域设置）。",
+    ),
+)
+BankOption = typer.Option(
+    None,
+    "--bank",
+    help=H(
+        "Extra bank file or folder (repeatable; also EXAMPREP_BANK).",
+        "额外的题库文件或文件夹（可重复；也可用 EXAMPREP_BANK）。",
+    ),
+)
 
 
 def _lang(option: str | None) -> str:
@@ -53,11 +72,20 @@ def _load_bank(extra: list[str] | None, lang: str) -> Bank:
         raise _fail(t("bank_error", lang) + "\n  " + "\n  ".join(exc.errors)) from None
 
 
-@app.command()
+@app.command(
+    help=H(
+        "Practise one topic: each answer graded at once, then the worked solution.",
+        "练习一个主题：每个答案立即批改，并给出详细解答。",
+    )
+)
 def drill(
-    topic: str = typer.Argument(..., help="Topic id, e.g. cnn (see 'examprep bank list')."),
-    count: int = typer.Option(5, "-n", "--count", min=1, max=100, help="Number of questions."),
-    seed: int | None = typer.Option(None, "--seed", help="Seed for a repeatable set of variants."),
+    topic: str = typer.Argument(
+        ..., help=H("Topic id, e.g. cnn (see 'examprep bank list').", "主题 id，例如 cnn（见 'examprep bank list'）。")
+    ),
+    count: int = typer.Option(5, "-n", "--count", min=1, max=100, help=H("Number of questions.", "题目数量。")),
+    seed: int | None = typer.Option(
+        None, "--seed", help=H("Seed for a repeatable set of variants.", "随机种子，用于重做同一组变式。")
+    ),
     lang: str | None = LangOption,
     bank: list[str] | None = BankOption,
 ) -> None:
@@ -100,11 +128,30 @@ def drill(
         store.close()
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@app.command(
+    help=H("Calculator mode: run a solver and show its worked steps.", "计算器模式：运行一个求解器并显示详细步骤。"),
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
 def solve(
-    solver: str = typer.Argument(..., help="Solver name, e.g. conv2d, pool2d (see 'examprep solve list')."),
-    args: list[str] | None = typer.Argument(None, help="Inputs as key=value, e.g. input=97x97x3 kernel=9."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON {solver, inputs, answers, steps} only."),
+    solver: str = typer.Argument(
+        ...,
+        help=H(
+            "Solver name, e.g. conv2d, pool2d (see 'examprep solve list').",
+            "计算器名称，例如 conv2d、pool2d（见 'examprep solve list'）。",
+        ),
+    ),
+    args: list[str] | None = typer.Argument(
+        None,
+        help=H(
+            "Inputs as key=value, e.g. input=97x97x3 kernel=9.",
+            "输入参数，写成 key=value，例如 input=97x97x3 kernel=9。",
+        ),
+    ),
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help=H("Print JSON {solver, inputs, answers, steps} only.", "只输出 JSON {solver, inputs, answers, steps}。"),
+    ),
     lang: str | None = LangOption,
 ) -> None:
     """Calculator mode: run a solver and show its worked steps."""
@@ -151,10 +198,10 @@ def _print_solver_list(names: dict[str, str], lang: str) -> None:
         console.print(f"[bold]{name}[/bold]  {spec.summary.get(lang)}\n    [dim]{params}[/dim]")
 
 
-@bank_app.command("list")
+@bank_app.command("list", help=H("List the templates: id, topic, kind.", "列出题目：id、主题、类型。"))
 def bank_list(
-    topic: str | None = typer.Option(None, "--topic", help="Only this topic."),
-    as_json: bool = typer.Option(False, "--json", help="JSON output."),
+    topic: str | None = typer.Option(None, "--topic", help=H("Only this topic.", "只看该主题。")),
+    as_json: bool = typer.Option(False, "--json", help=H("JSON output.", "以 JSON 输出。")),
     lang: str | None = LangOption,
     bank: list[str] | None = BankOption,
 ) -> None:
@@ -179,10 +226,18 @@ def bank_list(
     make_console().print(table)
 
 
-@bank_app.command("show")
+@bank_app.command(
+    "show",
+    help=H(
+        "Show one variant of a template with its answers and worked solution.",
+        "显示某题目的一个变式及其答案和详细解答。",
+    ),
+)
 def bank_show(
-    template_id: str = typer.Argument(..., help="Template id (see 'examprep bank list')."),
-    seed: int = typer.Option(1, "--seed", help="Which variant."),
+    template_id: str = typer.Argument(
+        ..., help=H("Template id (see 'examprep bank list').", "题目 id（见 'examprep bank list'）。")
+    ),
+    seed: int = typer.Option(1, "--seed", help=H("Which variant.", "第几个变式。")),
     lang: str | None = LangOption,
     bank: list[str] | None = BankOption,
 ) -> None:
@@ -221,10 +276,16 @@ def bank_show(
     ui.show_solution(question)
 
 
-@bank_app.command("check")
+@bank_app.command(
+    "check",
+    help=H(
+        "Self-test every template: right answers score full marks, mistakes are caught, junk is refused.",
+        "自检所有题目：正确答案得满分、常见错误被识别、乱码被拒绝。",
+    ),
+)
 def bank_check(
-    variants: int = typer.Option(5, "--variants", min=1, help="Variants per template."),
-    topic: str | None = typer.Option(None, "--topic", help="Only this topic."),
+    variants: int = typer.Option(5, "--variants", min=1, help=H("Variants per template.", "每个题目检查的变式数。")),
+    topic: str | None = typer.Option(None, "--topic", help=H("Only this topic.", "只看该主题。")),
     lang: str | None = LangOption,
     bank: list[str] | None = BankOption,
 ) -> None:
@@ -248,7 +309,10 @@ def bank_check(
     console.print(t("check_ok", language, count=len(reports), variants=variants), markup=False)
 
 
-@app.command("mock-exam")
+@app.command(
+    "mock-exam",
+    help=H("A timed paper in the real exam's format (not built yet).", "按真实考试格式的限时模拟卷（尚未实现）。"),
+)
 def mock_exam(lang: str | None = LangOption) -> None:
     """A timed paper in the real exam's format (not built yet)."""
     from examprep.i18n import t
@@ -256,9 +320,15 @@ def mock_exam(lang: str | None = LangOption) -> None:
     raise _fail(t("coming", _lang(lang), command="mock-exam"))
 
 
-@app.command()
+@app.command(
+    help=H(
+        "A concept explained with formulas, intuition and a live example (not built yet).",
+        "用公式、直觉和实例讲解一个概念（尚未实现）。",
+    )
+)
 def explain(
-    concept: str = typer.Argument(..., help="A concept, e.g. nesterov."), lang: str | None = LangOption
+    concept: str = typer.Argument(..., help=H("A concept, e.g. nesterov.", "概念名称，例如 nesterov。")),
+    lang: str | None = LangOption,
 ) -> None:
     """A concept explained with formulas, intuition and a live example (not built yet)."""
     from examprep.i18n import t

@@ -7,6 +7,7 @@ else English.
 from __future__ import annotations
 
 import os
+import sys
 
 LANGS = ("en", "zh")
 
@@ -96,6 +97,15 @@ def resolve_lang(option: str | None = None) -> str:
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"
+
+
+def help_text(en: str, zh: str) -> str:
+    """Help for ``--help`` screens, which are built before options are parsed: the language
+    comes from ``--lang`` on the command line if present, else the environment."""
+    option = None
+    if "--lang" in sys.argv[:-1]:
+        option = sys.argv[sys.argv.index("--lang") + 1]
+    return zh if resolve_lang(option) == "zh" else en
 
 
 def t(key: str, lang: str, **values: object) -> str:

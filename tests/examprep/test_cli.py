@@ -125,3 +125,18 @@ def test_bank_check_passes_for_cnn():
 def test_placeholders_do_not_pretend_to_work():
     result = runner.invoke(app, ["mock-exam"])
     assert result.exit_code == 1 and "not built yet" in result.stderr
+
+
+def test_help_follows_the_language(monkeypatch):
+    monkeypatch.setenv("EXAMPREP_LANG", "zh")
+    import importlib
+
+    import examprep.cli
+
+    cli = importlib.reload(examprep.cli)  # help strings are chosen when the app is built
+    try:
+        result = runner.invoke(cli.app, ["--help"])
+        assert "练习一个主题" in result.stdout
+    finally:
+        monkeypatch.delenv("EXAMPREP_LANG")
+        importlib.reload(examprep.cli)
