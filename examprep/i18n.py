@@ -19,7 +19,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Type your answer. '?' = hint, 'skip' = next question, 'quit' = stop and see the summary.",
         "输入答案。'?' = 提示，'skip' = 跳过本题，'quit' = 结束并查看小结。",
     ),
-    "tolerance": ("numbers are accepted {tol}", "数值答案{tol}即算正确"),
+    "tolerance": ("numbers are accepted {tol}", "数值答案要求：{tol}"),
     "read_as": ("read as: {value}", "读作：{value}"),
     "invalid": ("Could not read that: {reason}. Try again.", "无法识别：{reason}。请重新输入。"),
     "correct": ("Correct", "正确"),

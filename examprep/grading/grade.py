@@ -24,6 +24,8 @@ class Tolerance:
     atol: float = 0.001
 
     def describe(self) -> Text:
+        if self.rtol == 0 and self.atol == 0:
+            return Text("exactly", "完全一致")
         rel = f"{self.rtol * 100:g}%"
         return Text(f"within {rel} or ±{self.atol:g}", f"相对误差 {rel} 以内或绝对误差 ±{self.atol:g} 以内")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -32,22 +33,22 @@ class RichDrillUI:
     # -- questions -----------------------------------------------------------------------
     def show_question(self, index: int, total: int, question: Question) -> None:
         template = question.template
-        lines = [question.variant.text(self.lang), ""]
+        lines = [escape(question.variant.text(self.lang)), ""]
         for part in template.parts:
-            detail = f"  • {part.prompt.get(self.lang)}  [{t('points', self.lang, points=_points(part.points))}]"
+            detail = f"  • {escape(part.prompt.get(self.lang))}  \\[{t('points', self.lang, points=_points(part.points))}]"
             if part.type in ("number", "vector", "matrix"):
                 detail += f"  ({t('tolerance', self.lang, tol=part.tolerance.describe().get(self.lang))})"
             if part.type == "choice":
-                detail += "  " + "  ".join(f"{k}) {v.get(self.lang)}" for k, v in part.options.items())
+                detail += "  " + "  ".join(f"{escape(k)}) {escape(v.get(self.lang))}" for k, v in part.options.items())
             lines.append(detail)
         if template.source:
-            lines += ["", f"[dim]{t('source', self.lang, source=template.source.get(self.lang))}[/dim]"]
+            lines += ["", f"[dim]{t('source', self.lang, source=escape(template.source.get(self.lang)))}[/dim]"]
         lines += ["", f"[dim]{t('prompt_help', self.lang)}[/dim]"]
-        title = f"{t('question', self.lang, n=index, total=total)} · {template.title.get(self.lang)}"
+        title = f"{t('question', self.lang, n=index, total=total)} · {escape(template.title.get(self.lang))}"
         self.console.print(Panel("\n".join(lines), title=title, title_align="left", border_style="blue"))
 
     def ask(self, part: Part, question: Question) -> str | None:
-        prompt = f"{part.prompt.get(self.lang)} › "
+        prompt = f"{escape(part.prompt.get(self.lang))} › "
         self.console.print(f"[bold]{prompt}[/bold]", end="")
         try:
             answer = input()
@@ -60,7 +61,7 @@ class RichDrillUI:
 
     # -- feedback ------------------------------------------------------------------------
     def show_invalid(self, error: AnswerError) -> None:
-        self.console.print(f"[yellow]{t('invalid', self.lang, reason=error.text.get(self.lang))}[/yellow]", markup=True)
+        self.console.print(f"[yellow]{t('invalid', self.lang, reason=escape(error.text.get(self.lang)))}[/yellow]", markup=True)
 
     def show_hint(self, number: int, hint: Text | None, cost: float) -> None:
         if hint is None:
@@ -68,26 +69,26 @@ class RichDrillUI:
             return
         cost_text = t("hint_cost", self.lang, pct=f"{cost * 100:g}")
         self.console.print(
-            f"[magenta]{t('hint', self.lang, n=number)}:[/magenta] {hint.get(self.lang)} [dim]{cost_text}[/dim]"
+            f"[magenta]{t('hint', self.lang, n=number)}:[/magenta] {escape(hint.get(self.lang))} [dim]{cost_text}[/dim]"
         )
 
     def show_verdict(self, verdict: PartVerdict, part: Part, question: Question) -> None:
         if verdict.given is not None:
-            self.console.print(f"[dim]{t('read_as', self.lang, value=verdict.given.shown)}[/dim]", markup=True)
+            self.console.print(f"[dim]{t('read_as', self.lang, value=escape(verdict.given.shown))}[/dim]", markup=True)
         score = f"({_points(verdict.points)}/{_points(verdict.max_points)})"
         if verdict.status == "correct":
             self.console.print(f"[bold green]✓ {t('correct', self.lang)}[/bold green] {score}")
         elif verdict.status == "carried":
             self.console.print(f"[bold green]✓ {t('carried', self.lang)}[/bold green] {score}")
             if verdict.note:
-                self.console.print(f"  [green]{verdict.note.get(self.lang)}[/green]")
-            self.console.print(f"  {t('expected', self.lang, value=show_value(part.type, verdict.expected))}")
+                self.console.print(f"  [green]{escape(verdict.note.get(self.lang))}[/green]")
+            self.console.print(f"  {t('expected', self.lang, value=escape(show_value(part.type, verdict.expected)))}")
         else:
             self.console.print(f"[bold red]✗ {t('wrong', self.lang)}[/bold red] {score}")
-            self.console.print(f"  {t('expected', self.lang, value=show_value(part.type, verdict.expected))}")
+            self.console.print(f"  {t('expected', self.lang, value=escape(show_value(part.type, verdict.expected)))}")
             for match in verdict.mistakes:
                 feedback = render_text(match.feedback.get(self.lang), question.variant.params)
-                self.console.print(f"  [yellow]{t('looks_like', self.lang)}[/yellow] {feedback}")
+                self.console.print(f"  [yellow]{t('looks_like', self.lang)}[/yellow] {escape(feedback)}")
 
     def show_solution(self, question: Question) -> None:
         self.console.print(solution_table(question.solution.steps, self.lang))
@@ -111,7 +112,7 @@ def render_summary(console: Console, results: list[QuestionResult], lang: str) -
         )
         table.add_row(
             str(number),
-            f"{result.template.title.get(lang)} [dim](seed {result.seed})[/dim]",
+            f"{escape(result.template.title.get(lang))} [dim](seed {result.seed})[/dim]",
             f"{_points(round(result.points, 2))}/{_points(result.max_points)}  {marks}",
             ", ".join(dict.fromkeys(result.mistakes)),
         )

@@ -45,7 +45,9 @@ def step_cell(step: Step, lang: str) -> RenderableType:
     if step.formula:
         lines.append(RichText(step.formula, style="cyan"))
     if step.substituted:
-        lines.append(RichText("= " + step.substituted))
+        # a multi-line substitution already reads as its own equations
+        prefix = "" if "\n" in step.substituted else "= "
+        lines.append(RichText(prefix + step.substituted))
     if step.note:
         lines.append(RichText(step.note.get(lang), style="italic dim"))
     lines.extend(grid_table(g, lang) for g in step.grids)

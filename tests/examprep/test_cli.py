@@ -140,3 +140,26 @@ def test_help_follows_the_language(monkeypatch):
     finally:
         monkeypatch.delenv("EXAMPREP_LANG")
         importlib.reload(examprep.cli)
+
+
+def test_question_text_with_brackets_is_shown_verbatim(tmp_path):
+    bank = tmp_path / "b.yaml"
+    bank.write_text(
+        """
+templates:
+  - id: extra.brackets
+    topic: extra
+    title: {en: "Bellman [r + γV(s')]", zh: "贝尔曼 [r + γV(s')]"}
+    text: {en: "Use [r + γV(s')] on {input}", zh: "对 {input} 使用 [r + γV(s')]"}
+    params:
+      input: {list: [9, 9, 1]}
+      filters: {value: 2}
+      kernel: {value: 3}
+    solver: cnn.conv2d
+    parts:
+      - {id: size, answer: output_shape, type: shape, points: 1, prompt: {en: "Size [H×W×D]", zh: "大小 [高×宽×深]"}}
+""",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["drill", "extra", "-n", "1", "--seed", "1", "--bank", str(bank)], input="7x7x2\n")
+    assert "[r + γV(s')]" in result.stdout and "Size [H×W×D]" in result.stdout
