@@ -35,7 +35,9 @@ class RichDrillUI:
         template = question.template
         lines = [escape(question.variant.text(self.lang)), ""]
         for part in template.parts:
-            detail = f"  • {escape(part.prompt.get(self.lang))}  \\[{t('points', self.lang, points=_points(part.points))}]"
+            detail = (
+                f"  • {escape(part.prompt.get(self.lang))}  \\[{t('points', self.lang, points=_points(part.points))}]"
+            )
             if part.type in ("number", "vector", "matrix"):
                 detail += f"  ({t('tolerance', self.lang, tol=part.tolerance.describe().get(self.lang))})"
             if part.type == "choice":
@@ -61,7 +63,9 @@ class RichDrillUI:
 
     # -- feedback ------------------------------------------------------------------------
     def show_invalid(self, error: AnswerError) -> None:
-        self.console.print(f"[yellow]{t('invalid', self.lang, reason=escape(error.text.get(self.lang)))}[/yellow]", markup=True)
+        self.console.print(
+            f"[yellow]{t('invalid', self.lang, reason=escape(error.text.get(self.lang)))}[/yellow]", markup=True
+        )
 
     def show_hint(self, number: int, hint: Text | None, cost: float) -> None:
         if hint is None:
