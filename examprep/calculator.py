@@ -157,3 +157,35 @@ def solution_json(spec: SolverSpec, inputs: dict[str, Any], solution: Solution) 
         "answers": to_json_value(solution.answers),
         "steps": [step_to_json(s) for s in solution.steps],
     }
+
+
+PLOT_METHODS = ("momentum", "nesterov", "sgd", "adam")
+
+
+def compare_paths(spec: SolverSpec, inputs: dict[str, Any]) -> tuple[Any, list[str], dict[str, list[list[float]]]]:
+    """Paths of the asked method and the classic alternatives on the same 2-D loss.
+
+    Returns the parsed loss, its two variable names (in the solver's order) and, per method,
+    the list of points from θ₀ through every step. Only ``optim.optimizer`` with a loss qualifies.
+    """
+    if spec.id != "optim.optimizer" or not inputs.get("loss"):
+        raise CalculatorError(
+            Text(
+                "--plot draws optimizer paths: use 'solve optimizer' with loss=... over two variables",
+                "--plot 用于画优化路径：请用 'solve optimizer' 并给出含两个变量的 loss=...",
+            )
+        )
+    from solvers.safe_expr import free_names
+
+    loss = parse(inputs["loss"])
+    names = [v.strip() for v in inputs["vars"].split(",")] if inputs.get("vars") else sorted(free_names(loss))
+    if len(names) != 2 or len(inputs["start"]) != 2:
+        raise CalculatorError(
+            Text("--plot needs a loss of exactly two variables", "--plot 需要恰好含两个变量的损失函数")
+        )
+    methods = [inputs["method"]] + [m for m in PLOT_METHODS if m != inputs["method"]]
+    paths = {}
+    for method in methods:
+        solution = spec.func(**{**inputs, "method": method})
+        paths[method] = [list(inputs["start"])] + [list(p) for p in solution.answers["trajectory"]]
+    return loss, names, paths

@@ -152,10 +152,25 @@ def solve(
         "--json",
         help=H("Print JSON {solver, inputs, answers, steps} only.", "只输出 JSON {solver, inputs, answers, steps}。"),
     ),
+    plot: bool = typer.Option(
+        False,
+        "--plot",
+        help=H(
+            "For 'optimizer' on a 2-D loss: draw its path beside Momentum, Nesterov, SGD and Adam.",
+            "用于二维损失上的 'optimizer'：把它的路径与 Momentum、Nesterov、SGD、Adam 画在一起。",
+        ),
+    ),
     lang: str | None = LangOption,
 ) -> None:
     """Calculator mode: run a solver and show its worked steps."""
-    from examprep.calculator import CalculatorError, available, parse_arguments, resolve, solution_json
+    from examprep.calculator import (
+        CalculatorError,
+        available,
+        compare_paths,
+        parse_arguments,
+        resolve,
+        solution_json,
+    )
     from solvers.core import SolverInputError
 
     language = _lang(lang)
@@ -166,6 +181,7 @@ def solve(
         spec = resolve(solver)
         inputs = parse_arguments(spec, args or [])
         solution = spec.func(**inputs)
+        paths = compare_paths(spec, inputs) if plot else None
     except CalculatorError as exc:
         raise _fail(exc.text.get(language), 2) from None
     except SolverInputError as exc:
@@ -183,6 +199,10 @@ def solve(
     console.print(f"[bold]{t('answers', language)}:[/bold]")
     for key, value in solution.answers.items():
         console.print(f"  {key} = {json.dumps(to_json_value(value), ensure_ascii=False)}", markup=False)
+    if paths is not None:
+        from examprep.render.plot import trajectory_plot
+
+        console.print(trajectory_plot(*paths))
 
 
 def _print_solver_list(names: dict[str, str], lang: str) -> None:

@@ -163,3 +163,28 @@ templates:
     )
     result = runner.invoke(app, ["drill", "extra", "-n", "1", "--seed", "1", "--bank", str(bank)], input="7x7x2\n")
     assert "[r + γV(s')]" in result.stdout and "Size [H×W×D]" in result.stdout
+
+
+def test_optimizer_plot_draws_every_method():
+    args = ["solve", "optimizer", "method=nesterov", "loss=x^2+10*y^2", "start=2,1", "steps=10", "lr=0.04"]
+    result = runner.invoke(app, [*args, "--plot"])
+    assert result.exit_code == 0
+    assert "N = nesterov" in result.stdout and "M = momentum" in result.stdout and "○" in result.stdout
+
+
+def test_plot_refuses_what_it_cannot_draw():
+    result = runner.invoke(app, ["solve", "conv2d", "input=9x9x1", "filters=1", "kernel=3", "--plot"])
+    assert result.exit_code == 2 and "--plot" in result.stderr
+
+
+def test_optimizer_contract_textbook_and_pytorch_nesterov():
+    # REFERENCE.md: f = 1.5θ², θ₀ = 1, ρ = 0.9, α = 0.05 -> textbook θ₁ = 0.85, PyTorch 0.715
+    base = ["solve", "optimizer", "method=nesterov", "loss=1.5*x^2", "start=1", "steps=1", "lr=0.05", "rho=0.9", "--json"]
+    textbook = json.loads(runner.invoke(app, base).stdout)["answers"]["trajectory"]
+    pytorch = json.loads(runner.invoke(app, [*base, "convention=pytorch"]).stdout)["answers"]["trajectory"]
+    assert textbook == [[pytest.approx(0.85)]] and pytorch == [[pytest.approx(0.715)]]
+
+
+def test_hostile_loss_is_refused_with_exit_2():
+    result = runner.invoke(app, ["solve", "optimizer", "method=sgd", "loss=().__class__", "start=0", "steps=1"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
