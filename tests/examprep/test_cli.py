@@ -179,7 +179,17 @@ def test_plot_refuses_what_it_cannot_draw():
 
 def test_optimizer_contract_textbook_and_pytorch_nesterov():
     # REFERENCE.md: f = 1.5θ², θ₀ = 1, ρ = 0.9, α = 0.05 -> textbook θ₁ = 0.85, PyTorch 0.715
-    base = ["solve", "optimizer", "method=nesterov", "loss=1.5*x^2", "start=1", "steps=1", "lr=0.05", "rho=0.9", "--json"]
+    base = [
+        "solve",
+        "optimizer",
+        "method=nesterov",
+        "loss=1.5*x^2",
+        "start=1",
+        "steps=1",
+        "lr=0.05",
+        "rho=0.9",
+        "--json",
+    ]
     textbook = json.loads(runner.invoke(app, base).stdout)["answers"]["trajectory"]
     pytorch = json.loads(runner.invoke(app, [*base, "convention=pytorch"]).stdout)["answers"]["trajectory"]
     assert textbook == [[pytest.approx(0.85)]] and pytorch == [[pytest.approx(0.715)]]
