@@ -6,6 +6,7 @@ formulas are checked by the whitelist parser before a solver sees them.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from examprep.grading.parse import (
@@ -122,7 +123,19 @@ def parse_arguments(spec: SolverSpec, args: list[str]) -> dict[str, Any]:
     return values
 
 
+def tidy_float(value: float) -> float:
+    """Drop round-off noise for display (0.30000000000000004 -> 0.3).
+
+    A float is replaced only when a 12-digit version of it is the same number to within a few
+    units of round-off, so genuine many-digit values pass through untouched.
+    """
+    short = float(f"{value:.12g}")
+    return short if math.isclose(short, value, rel_tol=1e-15, abs_tol=0.0) else value
+
+
 def to_json_value(value: Any) -> Any:
+    if isinstance(value, float):
+        return tidy_float(value)
     if isinstance(value, tuple):
         return [to_json_value(v) for v in value]
     if isinstance(value, list):

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from solvers import safe_expr as se
+from solvers.arrays import sigmoid
 from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num, fmt_vector
 from solvers.registry import mistake, solver
 
@@ -86,10 +87,6 @@ def check_function(function: str) -> str:
             )
         )
     return name
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    return np.exp(-np.logaddexp(0.0, -x))
 
 
 def value(name: str, x: np.ndarray, slope: float = 0.01, alpha: float = 1.0) -> np.ndarray:

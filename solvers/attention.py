@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from solvers.arrays import as_matrix, softmax
 from solvers.core import (
     Grid,
     ParamSpec,
@@ -49,24 +50,6 @@ def rounded(a: Any, digits: int = 4) -> list[Any]:
     """A matrix or vector rounded for display in a Grid (answers keep full precision)."""
     arr = np.asarray(a, dtype=float)
     return np.round(arr, digits).tolist()
-
-
-def as_matrix(value: Any, name: str) -> np.ndarray:
-    """Read a matrix parameter (list of rows; a flat list is one row)."""
-    try:
-        arr = np.array(value, dtype=float)
-    except (TypeError, ValueError):
-        arr = None
-    if arr is not None and arr.ndim == 1 and arr.size:
-        arr = arr.reshape(1, -1)
-    if arr is None or arr.ndim != 2 or arr.size == 0 or not np.all(np.isfinite(arr)):
-        raise SolverInputError(
-            Text(
-                f"{name} must be a rectangular matrix of numbers, rows separated by ';' (e.g. 1,2;3,4)",
-                f"{name} 必须是规则的数字矩阵，行之间用 ';' 分隔（如 1,2;3,4）",
-            )
-        )
-    return arr
 
 
 def as_vector(value: Any, name: str) -> np.ndarray:
@@ -111,18 +94,6 @@ def mask_matrix(kind: str, n_q: int, n_k: int, valid: int | None) -> np.ndarray 
     raise _shape_error(
         f"unknown mask {kind!r}: use none, causal or padding", f"未知的掩码 {kind!r}：请用 none、causal 或 padding"
     )
-
-
-def softmax(s: np.ndarray, mask: np.ndarray | None = None, axis: int = 1) -> np.ndarray:
-    """Softmax along ``axis``; masked entries get weight 0. A slice that is all masked gets 0s."""
-    s = np.array(s, dtype=float)
-    if mask is not None:
-        s = np.where(mask, -np.inf, s)
-    top = np.max(s, axis=axis, keepdims=True)
-    top = np.where(np.isfinite(top), top, 0.0)
-    e = np.exp(s - top)
-    total = np.sum(e, axis=axis, keepdims=True)
-    return np.divide(e, total, out=np.zeros_like(e), where=total > 0)
 
 
 def masked_cells(s: np.ndarray, mask: np.ndarray | None) -> list[list[Any]]:

@@ -18,11 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
-
 # Formatting and input helpers are shared with the linear-model solvers.
-from solvers.linear import _cells, _m, _matrix, _n, _pn, _sub, _v, _vector, tidy_answers
+from solvers.arrays import as_matrix as _matrix
+from solvers.arrays import as_vector as _vector
+from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.registry import mistake, solver
+from solvers.textfmt import _cells, _m, _n, _pn, _sub, _v
 
 CONVENTIONS = ("textbook", "pytorch")
 
@@ -113,7 +114,6 @@ def _convention_step(p: float, convention: str) -> Step:
         "Dropout：训练时的期望激活、测试时的输出与缩放系数",
     ),
 )
-@tidy_answers
 def expected(x: Any, p: float, convention: str = "textbook") -> Solution:
     xv = _vector(x, "x")
     p = _keep(p)
@@ -248,7 +248,6 @@ def _mask_outputs(xv: np.ndarray, m: np.ndarray, p: float, convention: str) -> t
     ],
     Text("dropout with a given mask: training output and test output", "给定掩码的 dropout：训练输出与测试输出"),
 )
-@tidy_answers
 def apply_mask(x: Any, mask: Any, p: float, convention: str = "textbook") -> Solution:
     xv = _vector(x, "x")
     m = _mask(mask, xv.size)
@@ -374,7 +373,6 @@ def _mask_inverted(x: Any, mask: Any, p: float, convention: str = "textbook") ->
     ],
     Text("number of sub-networks dropout samples from (2^n)", "Dropout 所采样的子网络个数（2^n）"),
 )
-@tidy_answers
 def subnetworks(neurons: Any) -> Solution:
     counts = _vector(neurons, "neurons")
     if not np.all((counts == np.round(counts)) & (counts >= 0)):
@@ -456,7 +454,6 @@ def _sub_no_empty(neurons: Any) -> dict[str, Any]:
     ],
     Text("dropout: expected kept/dropped neurons and mask probabilities", "Dropout：期望保留/丢弃的神经元数与掩码概率"),
 )
-@tidy_answers
 def count(n: int, p: float, k: Any = None) -> Solution:
     n = int(n)
     if n <= 0:
@@ -589,7 +586,6 @@ def _layer_inputs(W: Any, x: Any, mask: Any, b: Any) -> tuple[np.ndarray, np.nda
         "输入经过 dropout 的一层：训练时与测试时的净输入",
     ),
 )
-@tidy_answers
 def layer(W: Any, x: Any, mask: Any, p: float, b: Any = None, convention: str = "textbook") -> Solution:
     Wm, xv, m, bv = _layer_inputs(W, x, mask, b)
     p = _keep(p)

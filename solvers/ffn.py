@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from solvers.activations import ACTIVATIONS, NAMES, grid_round, value
+from solvers.arrays import softmax
 from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num, fmt_vector
 from solvers.registry import carry, mistake, solver
 
@@ -197,11 +198,6 @@ def _params_input_biases(sizes: Any, bias: bool = True) -> dict[str, Any]:
 
 HIDDEN = (*ACTIVATIONS, "identity")
 OUTPUTS = ("linear", "sigmoid", "softmax", "same")
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max())
-    return e / e.sum()
 
 
 def _layers(

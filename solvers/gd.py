@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from solvers.arrays import sigmoid as _sigmoid
 from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num
 from solvers.optim import as_vector, compile_loss, fp, fv, sub
 from solvers.registry import mistake, solver
@@ -45,10 +46,6 @@ def _tolist(arr: Any) -> list[float]:
 
 def _bad(en: str, zh: str) -> SolverInputError:
     return SolverInputError(Text(en, zh))
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))), np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))))
 
 
 # --------------------------------------------------------------------------- data set descent

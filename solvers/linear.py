@@ -14,104 +14,24 @@ Conventions (nndl and the course notes):
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num
+from solvers.arrays import as_matrix as _matrix
+from solvers.arrays import as_vector as _vector
+from solvers.arrays import sigmoid, softmax
+from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.registry import mistake, solver
-
-# --------------------------------------------------------------------------- formatting helpers
-
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _sub(i: int) -> str:
-    return str(i).translate(_SUB)
-
-
-def _n(x: Any, digits: int = 4) -> str:
-    """A number for a step, with a proper minus sign."""
-    return fmt_num(float(x), digits).replace("-", "−")
-
-
-def _pn(x: Any, digits: int = 4) -> str:
-    """Like ``_n`` but negative numbers are wrapped in parentheses (for products)."""
-    s = _n(x, digits)
-    return f"({s})" if s.startswith("−") else s
-
-
-def _v(values: Any, digits: int = 4) -> str:
-    return "(" + ", ".join(_n(v, digits) for v in values) + ")"
-
-
-def _m(rows: Any, digits: int = 6) -> str:
-    return "[" + "; ".join(", ".join(_n(v, digits) for v in row) for row in rows) + "]"
-
-
-def _cells(rows: Any, digits: int = 4) -> list[list[str]]:
-    return [[_n(v, digits) for v in row] for row in rows]
+from solvers.textfmt import _cells, _m, _n, _pn, _sub, _v
 
 
 def _dot_text(w: np.ndarray, x: np.ndarray) -> str:
     return " + ".join(f"{_pn(a)}·{_pn(b)}" for a, b in zip(w, x, strict=True))
 
 
-def _tidy(value: Any) -> Any:
-    """Round float noise (0.30000000000000004 → 0.3) to 15 significant digits, recursively."""
-    if isinstance(value, float):
-        return float(f"{value:.15g}")
-    if isinstance(value, list):
-        return [_tidy(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(_tidy(v) for v in value)
-    return value
-
-
-def tidy_answers(func: Callable[..., Solution]) -> Callable[..., Solution]:
-    """Decorator for a solver: the answers it returns lose their float round-off noise."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Solution:
-        sol = func(*args, **kwargs)
-        sol.answers = {k: _tidy(v) for k, v in sol.answers.items()}
-        return sol
-
-    return wrapper
-
-
 # --------------------------------------------------------------------------- input helpers
-
-
-def _vector(value: Any, name: str) -> np.ndarray:
-    try:
-        arr = np.atleast_1d(np.asarray(value, dtype=float))
-    except (TypeError, ValueError):
-        raise SolverInputError(Text(f"{name} must be a list of numbers", f"{name} 必须是一组数")) from None
-    if arr.ndim != 1 or arr.size == 0:
-        raise SolverInputError(Text(f"{name} must be a non-empty vector", f"{name} 必须是非空向量"))
-    if not np.all(np.isfinite(arr)):
-        raise SolverInputError(Text(f"{name} contains a non-finite number", f"{name} 含有非有限数"))
-    return arr
-
-
-def _matrix(value: Any, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise SolverInputError(
-            Text(f"{name} must be a matrix of numbers (rows of equal length)", f"{name} 必须是数字矩阵（各行等长）")
-        ) from None
-    if arr.ndim == 1:
-        arr = arr[None, :]
-    if arr.ndim != 2 or arr.size == 0:
-        raise SolverInputError(Text(f"{name} must be a non-empty matrix", f"{name} 必须是非空矩阵"))
-    if not np.all(np.isfinite(arr)):
-        raise SolverInputError(Text(f"{name} contains a non-finite number", f"{name} 含有非有限数"))
-    return arr
 
 
 def _check_len(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
@@ -157,24 +77,6 @@ def _check_alpha(alpha: float) -> float:
 # --------------------------------------------------------------------------- math helpers
 
 
-def sigmoid(z: Any) -> Any:
-    """σ(z) = 1/(1 + exp(−z)), computed without overflow."""
-    z = np.asarray(z, dtype=float)
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
-    return out if out.ndim else float(out)
-
-
-def softmax(z: Any) -> np.ndarray:
-    """softmax over the last axis (shifted by the max for stability; the value is unchanged)."""
-    z = np.asarray(z, dtype=float)
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
 def bce(y: np.ndarray, p: np.ndarray, log: Any = np.log) -> np.ndarray:
     """Per-sample binary cross-entropy −[y log p + (1 − y) log(1 − p)] (natural log by default)."""
     with np.errstate(divide="ignore"):
@@ -196,7 +98,6 @@ def bce(y: np.ndarray, p: np.ndarray, log: Any = np.log) -> np.ndarray:
         "Logistic 回归单个输入：σ(wᵀx + b)、几率与对数几率",
     ),
 )
-@tidy_answers
 def logistic(w: Any, x: Any, b: float = 0.0) -> Solution:
     wv, xv = _vector(w, "w"), _vector(x, "x")
     _check_len(wv, xv, "w", "x")
@@ -312,7 +213,6 @@ def _logistic_odds_inverted(w: Any, x: Any, b: float = 0.0) -> dict[str, Any]:
         "由概率求几率与对数几率（即 wᵀx）",
     ),
 )
-@tidy_answers
 def odds(p: float) -> Solution:
     p = float(p)
     if not 0 < p < 1:
@@ -468,7 +368,6 @@ LOGISTIC_DATA_PARAMS = [
         "Logistic 回归：小数据集上的预测与交叉熵风险",
     ),
 )
-@tidy_answers
 def logistic_loss(X: Any, y: Any, w: Any, b: Any = None) -> Solution:
     Xm, yv, wv, bias = _logistic_data(X, y, w, b)
     steps: list[Step] = []
@@ -540,7 +439,6 @@ def _logistic_update(
         "Logistic 回归：交叉熵风险上的一步批量梯度下降",
     ),
 )
-@tidy_answers
 def logistic_step(X: Any, y: Any, w: Any, b: Any = None, alpha: float = 0.1) -> Solution:
     Xm, yv, wv, bias = _logistic_data(X, y, w, b)
     alpha = _check_alpha(alpha)
@@ -784,7 +682,6 @@ SOFTMAX_B = ParamSpec(
         "Softmax 回归：各类得分、概率、预测与交叉熵损失",
     ),
 )
-@tidy_answers
 def softmax_regression(W: Any, x: Any, b: Any = None, y: Any = None) -> Solution:
     Wm, bv = _softmax_inputs(W, b)
     xv = _vector(x, "x")
@@ -911,7 +808,6 @@ def _softmax_risk(Wm: np.ndarray, bv: np.ndarray | None, Xm: np.ndarray, yv: np.
     ],
     Text("softmax regression: one batch gradient-descent step", "Softmax 回归：一步批量梯度下降"),
 )
-@tidy_answers
 def softmax_step(W: Any, X: Any, y: Any, b: Any = None, alpha: float = 0.1) -> Solution:
     Wm, bv, Xm, yv = _softmax_data(W, X, y, b)
     alpha = _check_alpha(alpha)

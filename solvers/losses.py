@@ -19,11 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
-
 # Formatting and input helpers are shared with the linear-model solvers.
-from solvers.linear import _cells, _matrix, _n, _pn, _sub, _v, _vector, softmax, tidy_answers
+from solvers.arrays import as_matrix as _matrix
+from solvers.arrays import as_vector as _vector
+from solvers.arrays import softmax
+from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.registry import mistake, solver
+from solvers.textfmt import _cells, _n, _pn, _sub, _v
 
 REDUCTIONS = ("mean", "sum")
 
@@ -110,7 +112,6 @@ def _table(columns: dict[str, Any], n: int) -> Grid:
     ],
     Text("0-1 loss: per-sample mistakes and the error rate", "0-1 损失：逐样本错误与错误率"),
 )
-@tidy_answers
 def zero_one(y: Any, pred: Any) -> Solution:
     yv, pv = _pair(y, pred)
     n = yv.size
@@ -185,7 +186,6 @@ def _zo_sum(y: Any, pred: Any) -> dict[str, Any]:
     ],
     Text("squared loss on a vector of predictions", "一组预测上的平方损失"),
 )
-@tidy_answers
 def squared(y: Any, pred: Any, half: bool = True, reduction: str = "mean") -> Solution:
     yv, pv = _pair(y, pred)
     reduction = _reduction(reduction)
@@ -269,7 +269,6 @@ def _sq_not_squared(y: Any, pred: Any, half: bool = True, reduction: str = "mean
     ],
     Text("absolute (L1) loss on a vector of predictions", "一组预测上的绝对值（L1）损失"),
 )
-@tidy_answers
 def absolute(y: Any, pred: Any, reduction: str = "mean") -> Solution:
     yv, pv = _pair(y, pred)
     reduction = _reduction(reduction)
@@ -372,7 +371,6 @@ def _ce_with(
     ],
     Text("cross-entropy loss of predicted class probabilities", "预测类别概率的交叉熵损失"),
 )
-@tidy_answers
 def cross_entropy(probs: Any, y: Any, reduction: str = "mean", logits: bool = False) -> Solution:
     P, yv = _ce_inputs(probs, y, logits)
     reduction = _reduction(reduction)
@@ -479,7 +477,6 @@ def _bce_losses(yv: np.ndarray, pv: np.ndarray, log: Any = np.log) -> np.ndarray
     ],
     Text("binary cross-entropy of predicted probabilities", "预测概率的二分类交叉熵"),
 )
-@tidy_answers
 def bce(y: Any, p: Any, reduction: str = "mean") -> Solution:
     yv, pv = _bce_inputs(y, p)
     reduction = _reduction(reduction)
@@ -562,7 +559,6 @@ def _pm1(y: Any, f: Any) -> tuple[np.ndarray, np.ndarray]:
     ],
     Text("hinge loss max(0, 1 − y·f(x)) on a vector of scores", "一组得分上的 Hinge 损失 max(0, 1 − y·f(x))"),
 )
-@tidy_answers
 def hinge(y: Any, f: Any, reduction: str = "mean") -> Solution:
     yv, fv = _pm1(y, f)
     reduction = _reduction(reduction)
@@ -648,7 +644,6 @@ def _hinge_reduction(y: Any, f: Any, reduction: str = "mean") -> dict[str, Any]:
         "一个二分类样本在常见分类损失下的取值（0-1、平方、Logistic、Hinge、感知器）",
     ),
 )
-@tidy_answers
 def margin(y: float, f: float) -> Solution:
     yv, fv = _pm1([y], [f])
     yy, ff = float(yv[0]), float(fv[0])

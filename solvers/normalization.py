@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from solvers.activations import NAMES, grid_round, value
+from solvers.arrays import as_matrix
 from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num, fmt_vector
 from solvers.registry import carry, mistake, solver
 
@@ -44,28 +45,6 @@ _r = grid_round
 
 
 # --------------------------------------------------------------------------- input checks
-
-
-def as_matrix(x: Any, name: str = "x") -> np.ndarray:
-    """A 2-D float array (rows = samples) from a list of lists, or a bilingual input error."""
-    try:
-        arr = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise SolverInputError(
-            Text(
-                f"{name} must be a matrix with rows of equal length, e.g. 1,2;3,4",
-                f"{name} 必须是各行等长的矩阵，如 1,2;3,4",
-            )
-        ) from None
-    if arr.ndim == 1:
-        arr = arr.reshape(1, -1)
-    if arr.ndim != 2 or arr.size == 0:
-        raise SolverInputError(
-            Text(f"{name} must be a non-empty matrix, e.g. 1,2;3,4", f"{name} 必须是非空矩阵，如 1,2;3,4")
-        )
-    if not np.all(np.isfinite(arr)):
-        raise SolverInputError(Text(f"{name} contains a value that is not finite", f"{name} 中有非有限数"))
-    return arr
 
 
 def as_vector(x: Any, name: str = "x") -> np.ndarray:

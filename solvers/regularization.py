@@ -18,11 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
-
 # Formatting and input helpers are shared with the linear-model solvers.
-from solvers.linear import _cells, _n, _pn, _sub, _v, _vector, tidy_answers
+from solvers.arrays import as_vector as _vector
+from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.registry import mistake, solver
+from solvers.textfmt import _cells, _n, _pn, _sub, _v
 
 NORMS = ("l1", "l2")
 
@@ -196,7 +196,6 @@ def _penalty_steps(
         "ℓ1/ℓ2 penalty, its (sub)gradient and the regularized (structural) risk", "ℓ1/ℓ2 正则项、其（次）梯度与结构风险"
     ),
 )
-@tidy_answers
 def penalty(w: Any, lam: float, norm: str = "l2", half: bool = True, data_loss: Any = None) -> Solution:
     wv = _vector(w, "w")
     lam = _nonneg(lam, "λ")
@@ -291,7 +290,6 @@ def _pen_l1_signed(w: Any, lam: float, norm: str = "l2", half: bool = True, data
         "带 ℓ1/ℓ2 正则项的一步梯度下降（以及 ℓ2 时的权重衰减写法）",
     ),
 )
-@tidy_answers
 def sgd_step(w: Any, g: Any, alpha: float, lam: float, norm: str = "l2", half: bool = True) -> Solution:
     wv, gv = _vector(w, "w"), _vector(g, "g")
     _same_len(wv, gv)
@@ -456,7 +454,6 @@ def _sgd_decay_no_lr(w: Any, g: Any, alpha: float, lam: float, norm: str = "l2",
         "一步权重衰减 θ ← (1 − β)θ − αg，以及 SGD 下等价的 ℓ2 系数",
     ),
 )
-@tidy_answers
 def weight_decay(w: Any, g: Any, alpha: float, beta: float, half: bool = True) -> Solution:
     wv, gv = _vector(w, "w"), _vector(g, "g")
     _same_len(wv, gv)
@@ -563,7 +560,6 @@ def _shrink(u: np.ndarray, tau: float) -> np.ndarray:
         "ℓ1 近端步（软阈值）：为什么 ℓ1 会把权重变成恰好为 0",
     ),
 )
-@tidy_answers
 def soft_threshold(w: Any, lam: float, alpha: float = 1.0, g: Any = None) -> Solution:
     wv = _vector(w, "w")
     gv = np.zeros_like(wv) if g is None else _vector(g, "g")

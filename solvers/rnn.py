@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from solvers.arrays import sigmoid
 from solvers.attention import as_matrix, as_vector, labels, rounded
 from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num, fmt_shape, fmt_vector
 from solvers.registry import mistake, solver
@@ -32,10 +33,6 @@ TRENDS = ("vanishing", "exploding", "stable")
 
 def _err(en: str, zh: str) -> SolverInputError:
     return SolverInputError(Text(en, zh))
-
-
-def sigmoid(z: Any) -> Any:
-    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
 
 
 def activate(name: str, z: Any) -> np.ndarray:

@@ -429,7 +429,8 @@ def test_first_step_on_a_quadratic(x0, a, method):
     else:
         g = 2 * a * x0
         assert delta == pytest.approx(-0.01 * g / math.sqrt(g * g + 1e-8), rel=1e-9)
-        assert abs(delta) == pytest.approx(0.01, rel=1e-3)
+        if g * g > 1e-4:  # only when |g| ≫ √ε is the step ≈ α
+            assert abs(delta) == pytest.approx(0.01, rel=1e-3)
 
 
 # --------------------------------------------------------------------------- clipping
