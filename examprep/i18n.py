@@ -76,6 +76,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{command}' is not built yet: it is coming in a later version. Use 'examprep drill TOPIC' to practise now.",
         "'{command}' 尚未实现，将在后续版本提供。现在可以用 'examprep drill 主题' 练习。",
     ),
+    "store_moved": (
+        "The history file was damaged: it is kept as {path} and a new one was started.",
+        "练习记录文件已损坏：原文件保留为 {path}，并已新建一个记录文件。",
+    ),
     "store_warning": (
         "Could not save history ({reason}); practice continues without it.",
         "无法保存练习记录（{reason}）；练习可继续，但不记录。",

@@ -149,6 +149,8 @@ def parse_vector(text: str) -> Parsed:
     if not items or any(item == "" for item in items):
         raise AnswerError("write numbers separated by commas, e.g. 0.5, -1.2", "请用逗号分隔各个数，例如 0.5, -1.2")
     values = [_number(item) for item in items]
+    if len(values) == 1:
+        return Parsed(values, fmt_num(values[0], 8))
     return Parsed(values, "(" + ", ".join(fmt_num(v, 8) for v in values) + ")")
 
 

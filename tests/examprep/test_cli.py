@@ -198,3 +198,13 @@ def test_optimizer_contract_textbook_and_pytorch_nesterov():
 def test_hostile_loss_is_refused_with_exit_2():
     result = runner.invoke(app, ["solve", "optimizer", "method=sgd", "loss=().__class__", "start=0", "steps=1"])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_damaged_history_is_kept_aside_and_practice_goes_on(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "history.sqlite3").write_bytes(b"not a database at all" * 50)
+    monkeypatch.setenv("EXAMPREP_HOME", str(home))
+    result = runner.invoke(app, ["drill", "cnn", "-n", "1", "--seed", "5"], input="45x45x15\n3660\n")
+    assert result.exit_code == 0 and "damaged" in result.stdout and "10/10" in result.stdout
+    assert len(list(home.glob("history.sqlite3.corrupt-*"))) == 1
