@@ -111,11 +111,9 @@ def drill(
     try:
         store = Store()
         if store.moved_aside is not None:
-            console.print(
-                f"[yellow]{t('store_warning', language, reason=f'damaged file kept as {store.moved_aside}')}[/yellow]"
-            )
+            console.print(t("store_moved", language, path=store.moved_aside), style="yellow", markup=False)
     except Exception as exc:  # the history is a convenience: never block practice on it
-        console.print(f"[yellow]{t('store_warning', language, reason=exc)}[/yellow]")
+        console.print(t("store_warning", language, reason=exc), style="yellow", markup=False)
     session = DrillSession(questions, store)
     try:
         session.run(RichDrillUI(console, language))

@@ -206,5 +206,5 @@ def test_damaged_history_is_kept_aside_and_practice_goes_on(tmp_path, monkeypatc
     (home / "history.sqlite3").write_bytes(b"not a database at all" * 50)
     monkeypatch.setenv("EXAMPREP_HOME", str(home))
     result = runner.invoke(app, ["drill", "cnn", "-n", "1", "--seed", "5"], input="45x45x15\n3660\n")
-    assert result.exit_code == 0 and "damaged" in result.stdout and "10/10" in result.stdout
+    assert result.exit_code == 0 and "new one was started" in result.stdout and "10/10" in result.stdout
     assert len(list(home.glob("history.sqlite3.corrupt-*"))) == 1
