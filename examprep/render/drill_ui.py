@@ -118,7 +118,7 @@ def render_summary(console: Console, results: list[QuestionResult], lang: str) -
             str(number),
             f"{escape(result.template.title.get(lang))} [dim](seed {result.seed})[/dim]",
             f"{_points(round(result.points, 2))}/{_points(result.max_points)}  {marks}",
-            ", ".join(dict.fromkeys(result.mistakes)),
+            ", ".join(m.replace("_", " ") for m in dict.fromkeys(result.mistakes)),
         )
     table.add_section()
     pct = 100 * total / maximum if maximum else 0
