@@ -198,7 +198,7 @@ def _attention_core(
                         "Apply the mask: masked scores become −∞ so that exp(−∞) = 0",
                         "加掩码：被遮住的分数置为 −∞，使 exp(−∞) = 0",
                     ),
-                    formula="s_ij ← −∞ (masked)",
+                    formula="s_ij ← −∞",
                     grids=(Grid.of(masked_cells(scores, mask), qn, kn, Text("masked S", "加掩码后的 S")),),
                 )
             )
@@ -206,7 +206,7 @@ def _attention_core(
         steps.append(
             Step(
                 Text("Attention weights: each row sums to 1", "注意力权重：每行之和为 1"),
-                formula="A = softmax(S) (row-wise)",
+                formula="A = softmax(S), α_ij = exp(s_ij) / Σ_j exp(s_ij)",
                 result=fmt_matrix(weights),
                 grids=(Grid.of(rounded(weights), qn, kn, Text("A = softmax(S)", "A = softmax(S)")),),
             )
@@ -642,9 +642,9 @@ def _scores(
             )
         steps.append(
             Step(
-                Text("Additive scores: dot with va", "加性模型打分：与 va 做点积"),
+                Text("Additive scores: dot product of v with each tanh row", "加性模型打分：v 与每一行 tanh 值做点积"),
                 formula="s(x_n, q) = vᵀ·tanh(W·x_n + U·q)",
-                substituted=f"va = {fmt_vector(va)}",
+                substituted="; ".join(f"{fmt_vector(va)}·{fmt_vector(hidden[i])}" for i in range(n)),
                 result=fmt_vector(s),
             )
         )
@@ -898,7 +898,7 @@ def masked_softmax(scores: Any, mask: str = "causal", valid: Any = None) -> Solu
     steps = [
         Step(
             why,
-            formula="s_ij ← −∞ (masked)",
+            formula="s_ij ← −∞",
             grids=(Grid.of(masked_cells(s, m), qn, kn, Text("masked S", "加掩码后的 S")),),
         ),
         *softmax_row_steps(s, m, weights, qn),
@@ -944,6 +944,11 @@ def _mask_columns(scores: Any, mask: str = "causal", valid: Any = None) -> dict[
 
 
 # --------------------------------------------------------------------------- multi-head
+
+
+def _shape(*dims: Any) -> str:
+    """A shape that may contain the symbol n (sequence length not given)."""
+    return "×".join(str(d) for d in dims)
 
 
 def multihead_counts(
@@ -993,7 +998,7 @@ MULTIHEAD_PARAMS = [
         "seq_len",
         "int",
         Text("sequence length n (for the shapes)", "序列长度 n（用于形状）"),
-        default=1,
+        default=None,
         required=False,
     ),
     ParamSpec(
@@ -1037,18 +1042,19 @@ MULTIHEAD_PARAMS = [
 def multihead(
     d_model: int,
     heads: int,
-    seq_len: int = 1,
+    seq_len: Any = None,
     d_k: Any = None,
     d_v: Any = None,
     bias: bool = True,
     output_proj: bool = True,
 ) -> Solution:
-    d_model, heads, seq_len = int(d_model), int(heads), int(seq_len)
-    if seq_len <= 0:
+    d_model, heads = int(d_model), int(heads)
+    if seq_len is not None and int(seq_len) <= 0:
         raise _shape_error("seq_len must be positive", "序列长度必须为正")
     dk, dv = _check_heads(d_model, heads, d_k, d_v)
     c = multihead_counts(d_model, heads, dk, dv, bias, output_proj)
-    n = seq_len
+    # without a sequence length the shapes are shown with the symbol n and not answered
+    n: Any = int(seq_len) if seq_len is not None else "n"
     steps = [
         Step(
             Text("Per-head sizes: d_k = d_v = d_model/h unless given", "每头维度：若未给出则 d_k = d_v = d_model/h"),
@@ -1062,13 +1068,13 @@ def multihead(
                 "每个头：Q_i、K_i（n × d_k），V_i（n × d_v），权重 n × n，输出 n × d_v",
             ),
             formula="head_i = softmax(Q_iK_iᵀ/√d_k)·V_i",
-            result=f"{fmt_shape((n, n))} weights, {fmt_shape((n, dv))} output",
+            result=f"A_i: {_shape(n, n)}, head_i: {_shape(n, dv)}",
         ),
         Step(
             Text("Concatenate the h heads side by side", "把 h 个头的输出横向拼接"),
             formula="Concat(head_1, …, head_h)",
             substituted=f"{n} × ({heads}·{dv})",
-            result=fmt_shape((n, heads * dv)),
+            result=_shape(n, heads * dv),
         ),
     ]
     out_shape = (n, d_model) if output_proj else (n, heads * dv)
@@ -1080,7 +1086,7 @@ def multihead(
                     "输出投影 W_O（(h·d_v) × d_model）映射回 d_model",
                 ),
                 formula="MultiHead = Concat(…)·W_O",
-                result=fmt_shape(out_shape),
+                result=_shape(*out_shape),
             )
         )
     rows = [
@@ -1111,23 +1117,18 @@ def multihead(
                 "Parameters: the projections of all heads together, matrix by matrix",
                 "参数量：所有头的投影矩阵合在一起，逐个矩阵计数",
             ),
-            formula="3·d_model·(h·d_k) + (h·d_v)·d_model + biases"
-            if output_proj
-            else "d_model·(h·d_k)·2 + d_model·(h·d_v) + biases",
+            formula=" + ".join(str(r[0]) for r in rows),
             substituted=terms,
             result=str(c["total"]),
             note=counted,
-            grids=(Grid.of(rows, (), ["matrix", "shape", "params"], Text("parameter table", "参数表")),),
+            grids=(Grid.of(rows, (), ["", "m×n", "#"], Text("parameter table", "参数表")),),
         )
     )
-    answers = {
-        "params": c["total"],
-        "d_k": dk,
-        "weights_shape": (heads, n, n),
-        "head_shape": (n, dv),
-        "concat_shape": (n, heads * dv),
-        "output_shape": out_shape,
-    }
+    answers: dict[str, Any] = {"params": c["total"], "d_k": dk}
+    if isinstance(n, int):
+        answers.update(
+            weights_shape=(heads, n, n), head_shape=(n, dv), concat_shape=(n, heads * dv), output_shape=out_shape
+        )
     return Solution(answers=answers, steps=steps)
 
 
@@ -1135,7 +1136,7 @@ def multihead(
 def _mh_no_wo(
     d_model: int,
     heads: int,
-    seq_len: int = 1,
+    seq_len: Any = None,
     d_k: Any = None,
     d_v: Any = None,
     bias: bool = True,
@@ -1151,7 +1152,7 @@ def _mh_no_wo(
 def _mh_extra_wo(
     d_model: int,
     heads: int,
-    seq_len: int = 1,
+    seq_len: Any = None,
     d_k: Any = None,
     d_v: Any = None,
     bias: bool = True,
@@ -1168,7 +1169,7 @@ def _mh_extra_wo(
 def _mh_no_bias(
     d_model: int,
     heads: int,
-    seq_len: int = 1,
+    seq_len: Any = None,
     d_k: Any = None,
     d_v: Any = None,
     bias: bool = True,
@@ -1184,7 +1185,7 @@ def _mh_no_bias(
 def _mh_full_width(
     d_model: int,
     heads: int,
-    seq_len: int = 1,
+    seq_len: Any = None,
     d_k: Any = None,
     d_v: Any = None,
     bias: bool = True,
@@ -1192,9 +1193,7 @@ def _mh_full_width(
 ) -> dict[str, Any]:
     """Gives every head d_model-wide projections (d_k = d_model), multiplying the Q/K/V cost by h."""
     d, h = int(d_model), int(heads)
-    return {
-        "params": multihead_counts(d, h, d, d, bias, output_proj)["total"],
-        "d_k": d,
-        "head_shape": (int(seq_len), d),
-        "concat_shape": (int(seq_len), h * d),
-    }
+    out: dict[str, Any] = {"params": multihead_counts(d, h, d, d, bias, output_proj)["total"], "d_k": d}
+    if seq_len is not None:
+        out.update(head_shape=(int(seq_len), d), concat_shape=(int(seq_len), h * d))
+    return out

@@ -75,6 +75,9 @@ def _prob(p: float) -> str:
     return _n(p)
 
 
+_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def _sub(k: int) -> str:
     return str(k).translate(_SUBSCRIPTS)
 
@@ -901,7 +904,7 @@ def epsilon_greedy(q: Any, epsilon: Any) -> Solution:
                 "so every action gets ε/|A|",
                 "以概率 ε 在全部 |A| 个动作（包括贪心动作）中均匀随机选择，所以每个动作都分到 ε/|A|",
             ),
-            formula="π(a|s) = ε/|A| for a ≠ a*",
+            formula="π(a|s) = ε/|A|  (a ≠ a*)",
             substituted=f"{_n(eps)}/{n}",
             result=_n(other),
         ),
@@ -1009,7 +1012,7 @@ def _bellman_v_numbers(
     lines = []
     for s in range(mdp.n):
         if mdp.terminal(s):
-            lines.append(f"V({mdp.state_names[s]}) = {_n(V[s])} (terminal)")
+            lines.append(f"V({mdp.state_names[s]}) = {_n(V[s])}")
             continue
         new[s], text = _backup(mdp, s, V, g, pi, optimal, True)
         lines.append(f"V'({mdp.state_names[s]}) = {text}")
@@ -1689,11 +1692,13 @@ def _policy_iteration_run(
         steps.append(
             Step(
                 Text(
-                    f"Iteration {iteration}, policy evaluation: solve the Bellman equations of π_{iteration - 1} (the limit of the evaluation sweeps)",
-                    f"第 {iteration} 轮，策略评估：解 π_{iteration - 1} 的贝尔曼方程组（即评估扫描收敛的极限）",
+                    f"Iteration {iteration}, policy evaluation: solve the Bellman equations of π_{iteration - 1} "
+                    "(the limit of the evaluation sweeps); after ⇒ the solution is substituted back as a check",
+                    f"第 {iteration} 轮，策略评估：解 π_{iteration - 1} 的贝尔曼方程组（即评估扫描收敛的极限）；"
+                    "⇒ 之后把解代回方程检验",
                 ),
                 formula="V(s) = Σ_a π(a|s) Σ_{s'} p(s'|s,a)·[r + γ·V(s')]",
-                substituted="\n".join(eq_lines) + "\nCheck / 检验:\n" + "\n".join(check),
+                substituted="\n".join(eq_lines) + "\n⇒\n" + "\n".join(check),
                 grids=(value_grid,),
             )
         )
@@ -1716,12 +1721,14 @@ def _policy_iteration_run(
         steps.append(
             Step(
                 Text(
-                    f"Iteration {iteration}, policy improvement: act greedily with respect to V",
-                    f"第 {iteration} 轮，策略改进：关于 V 贪心地选动作",
+                    f"Iteration {iteration}, policy improvement: act greedily with respect to V"
+                    + (" — the policy did not change: stop" if stable else " — the policy changed: evaluate again"),
+                    f"第 {iteration} 轮，策略改进：关于 V 贪心地选动作"
+                    + ("——策略不变，停止" if stable else "——策略改变，重新评估"),
                 ),
                 formula="π'(s) = argmax_a Σ_{s'} p(s'|s,a)·[r + γ·V(s')]",
                 substituted="\n".join(_improvement_lines(mdp, V, gamma, best)),
-                result="π' = π: stop / 策略不变，停止" if stable else "π' ≠ π: evaluate again / 策略改变，重新评估",
+                result="π' = π" if stable else "π' ≠ π",
                 note=Text(
                     "On ties the current action is kept (otherwise the lowest index), so the loop cannot cycle.",
                     "并列时保留当前动作（否则取编号最小的），避免循环。",
@@ -1844,12 +1851,11 @@ def _gridworld_solution(
     if method == "policy-iteration":
         V, best, iterations, steps = _policy_iteration_run(mdp, _uniform(mdp), g, V0, n, 1e-9)
         final = Step(
-            Text("Final values and policy", "最终价值与策略"),
+            Text(f"Final values and policy ({iterations} iterations)", f"最终价值与策略（共 {iterations} 轮）"),
             grids=(
                 _cell_grid(n, _grid_rows(n, V, True), Text("V*", "V*")),
                 _cell_grid(n, _arrow_rows(n, best), Text("π*", "π*")),
             ),
-            result=f"{iterations} iterations",
         )
         return Solution(
             answers={"values": _grid_rows(n, V), "policy": _arrow_rows(n, best), "iterations": iterations},
@@ -1868,7 +1874,8 @@ def _gridworld_solution(
                 else f"Values after {run.sweeps} sweeps",
                 f"{run.sweeps} 次扫描后收敛（最大变化 < {_n(t)}）" if run.converged else f"{run.sweeps} 次扫描后的价值",
             ),
-            formula="π(s) = argmax_a [r + γ·V(s')] (all tied best moves listed, in the order ↑↓←→)",
+            formula="π(s) = argmax_a [r + γ·V(s')]",
+            note=Text("All tied best moves are listed, in the order ↑↓←→.", "并列最优的方向全部列出，顺序为 ↑↓←→。"),
             grids=(
                 _cell_grid(n, _grid_rows(n, run.history[-1], True), Text("V", "V")),
                 _cell_grid(n, _arrow_rows(n, best), Text("Greedy policy", "贪心策略")),
@@ -2043,8 +2050,8 @@ def _mc_visits(
             seen = seen or hit
         path = " → ".join(f"(s{s}, a{a}, r={_n(r)})" for s, a, r in rows)
         returns = ", ".join(f"G{_sub(t)} = {_n(g)}" for t, g in enumerate(rets))
-        used = ", ".join(f"t = {t}" for t in marks) if marks else "none / 无"
-        lines.append(f"episode {e}: {path}\n  {returns}\n  visits used / 采用的访问: {used}")
+        used = ", ".join(f"t = {t}" for t in marks) if marks else "—"
+        lines.append(f"τ⁽{str(e).translate(_SUP)}⁾: {path}\n  {returns}\n  ✓ {used}")
     return visits, lines
 
 
@@ -2077,12 +2084,12 @@ def _mc_solution(
     steps = [
         Step(
             Text(
-                f"Returns from every time step (backwards: G_t = r_{{t+1}} + γ·G_{{t+1}}); {'every visit' if every else 'only the first visit in each episode'} counts",
-                f"每个时刻的回报（倒推：G_t = r_{{t+1}} + γ·G_{{t+1}}）；{'每次访问都计入' if every else '每个回合只计第一次访问'}",
+                f"Returns from every time step (backwards: G_t = r_{{t+1}} + γ·G_{{t+1}}); {'every visit' if every else 'only the first visit in each episode'} counts (τ⁽ⁿ⁾ = episode n, ✓ = visits used)",
+                f"每个时刻的回报（倒推：G_t = r_{{t+1}} + γ·G_{{t+1}}）；{'每次访问都计入' if every else '每个回合只计第一次访问'}（τ⁽ⁿ⁾ 为第 n 个回合，✓ 为采用的访问）",
             ),
             formula="G_t = Σ_{k≥0} γ^k·r_{t+k+1}",
             substituted="\n".join(lines),
-            result=f"returns for {target}: " + ", ".join(_n(v.g) for v in visits),
+            result=f"G{target[1:]} = " + ", ".join(_n(v.g) for v in visits),
         )
     ]
     gs = [v.g for v in visits]
@@ -2371,31 +2378,33 @@ def td_update(
     g, q_sa = _gamma(gamma), _num(q, "q")
     if n["how"] == "terminal":
         next_text = Text("s' is terminal: Q(s',·) = 0", "s' 是终止状态：Q(s',·) = 0")
-        formula, sub = "target = r", f"{_n(reward)}"
+        formula, sub = "y = r", f"{_n(reward)}"
     elif n["how"] == "max":
         next_text = Text(
             "Q-learning (off-policy): the target uses the best next action, whatever action is actually taken next",
             "Q-learning（异策略）：目标使用下一状态中最好的动作，不管下一步实际做了什么",
         )
-        formula = "target = r + γ·max_a' Q(s',a')"
+        formula = "y = r + γ·max_a' Q(s',a')"
         sub = f"{_n(reward)} + {_n(g)}·max{{{', '.join(_n(x) for x in n['nq'])}}} = {_n(reward)} + {_n(g)}·{_p(n['next_value'])}"
     else:
         next_text = Text(
             f"SARSA (on-policy): the target uses the action actually chosen next, a' = a{n['idx']}",
             f"SARSA（同策略）：目标使用下一步实际选择的动作 a' = a{n['idx']}",
         )
-        formula = "target = r + γ·Q(s',a')"
+        formula = "y = r + γ·Q(s',a')"
         sub = f"{_n(reward)} + {_n(g)}·Q(s',a{n['idx']}) = {_n(reward)} + {_n(g)}·{_p(n['next_value'])}"
     steps = [
-        Step(Text("TD target", "TD 目标"), formula=formula, substituted=sub, result=_n(n["target"]), note=next_text),
+        Step(
+            Text("TD target y", "TD 目标 y"), formula=formula, substituted=sub, result=_n(n["target"]), note=next_text
+        ),
         Step(
             Text("TD error", "TD 误差"),
-            formula="δ = target − Q(s,a)",
+            formula="δ = y − Q(s,a)",
             substituted=f"{_n(n['target'])} − {_p(q_sa)}",
             result=_n(n["td_error"]),
         ),
         Step(
-            Text("Move Q(s,a) a step α toward the target", "让 Q(s,a) 朝目标移动 α 步"),
+            Text("Move Q(s,a) a fraction α of the way toward the target y", "让 Q(s,a) 朝目标 y 移动 α 的比例"),
             formula="Q(s,a) ← Q(s,a) + α·δ",
             substituted=f"{_n(q_sa)} + {_n(alpha)}·{_p(n['td_error'])}",
             result=_n(n["q_new"]),
@@ -2503,7 +2512,7 @@ def _td_episode_run(
         how = use or ("taken" if method == "sarsa" else "max")
         source = original if stale else table
         if s2 < 0:
-            next_value, desc = 0.0, "s' terminal: Q(s',·) = 0"
+            next_value, desc = 0.0, "Q(T,·) = 0"
         else:
             if t + 1 < len(steps_):
                 a_next: int | None = steps_[t + 1][1]
@@ -2531,8 +2540,8 @@ def _td_episode_run(
         updates.append(new)
         if text:
             lines.append(
-                f"t = {t}: s{s}, a{act}, r = {_n(r)}, s' = {'terminal' if s2 < 0 else f's{s2}'}; {desc}; "
-                f"target = {_n(r)} + {_n(g)}·{_p(next_value)} = {_n(target)}; "
+                f"t = {t}: s{s}, a{act}, r = {_n(r)}, s' = {'T' if s2 < 0 else f's{s2}'}; {desc}; "
+                f"y = {_n(r)} + {_n(g)}·{_p(next_value)} = {_n(target)}; "
                 f"Q(s{s},a{act}) = {_n(old)} + {_n(a_)}·({_n(target)} − {_p(old)}) = {_n(new)}"
             )
     return table, updates, lines
@@ -2593,11 +2602,11 @@ def td_episode(method: str, q: Any, episode: Any, alpha: Any, gamma: Any = 1.0, 
                     "(SARSA: Q of the next action actually taken)"
                     if method == "sarsa"
                     else "(Q-learning: max over the next state's actions)"
-                ),
+                )
+                + "; y = TD target, T = terminal state",
                 "每一步之后立即更新，使用当时的 Q 表"
-                + (
-                    "（SARSA：用下一步实际动作的 Q）" if method == "sarsa" else "（Q-learning：对下一状态的动作取 max）"
-                ),
+                + ("（SARSA：用下一步实际动作的 Q）" if method == "sarsa" else "（Q-learning：对下一状态的动作取 max）")
+                + "；y 为 TD 目标，T 表示终止状态",
             ),
             formula="Q(s,a) ← Q(s,a) + α·[r + γ·Q(s',a') − Q(s,a)]"
             if method == "sarsa"

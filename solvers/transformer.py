@@ -124,7 +124,7 @@ def positional_encoding(pos: int, d_model: int, dim: Any = None) -> Solution:
                 Grid.of(
                     rows,
                     (),
-                    ["dim j", "i", "2i/d", "10000^{2i/d}", "angle", "fn", "PE"],
+                    ["j", "i", "2i/d", "10000^{2i/d}", "pos/10000^{2i/d}", "fn", "PE"],
                     Text("one row per dimension", "每一维一行"),
                 ),
             ),
@@ -326,14 +326,21 @@ def layer_params(d_model: int, heads: int, d_ff: int, layer: str = "encoder") ->
     steps = [
         Step(
             Text(
-                "What is counted: all weight matrices and biases, and γ and β of every layer norm (as PyTorch does)",
-                "计数范围：所有权重矩阵和偏置，以及每个层归一化的 γ 和 β（与 PyTorch 一致）",
+                "What is counted: all weight matrices and biases, and γ and β of every layer norm (as PyTorch does). "
+                + (
+                    "An encoder layer = multi-head attention (MHA) + FFN + 2 layer norms (LN)"
+                    if layer == "encoder"
+                    else "A decoder layer = masked self-attention + encoder-decoder attention (2 MHA) + FFN "
+                    "+ 3 layer norms (LN)"
+                ),
+                "计数范围：所有权重矩阵和偏置，以及每个层归一化的 γ 和 β（与 PyTorch 一致）。"
+                + (
+                    "编码器层 = 多头注意力（MHA）+ 前馈网络（FFN）+ 2 个层归一化（LN）"
+                    if layer == "encoder"
+                    else "解码器层 = 带掩码的自注意力 + 编码器-解码器注意力（2 个 MHA）+ 前馈网络（FFN）+ 3 个层归一化（LN）"
+                ),
             ),
-            result=(
-                "encoder: MHA + FFN + 2 LayerNorm"
-                if layer == "encoder"
-                else "decoder: masked self-MHA + cross-MHA + FFN + 3 LayerNorm"
-            ),
+            result="MHA + FFN + 2·LN" if layer == "encoder" else "2·MHA + FFN + 3·LN",
         ),
         Step(
             Text(
@@ -357,7 +364,7 @@ def layer_params(d_model: int, heads: int, d_ff: int, layer: str = "encoder") ->
                         ["b_Q+b_K+b_V+b_O", mh["bq"] + mh["bk"] + mh["bv"] + mh["bo"]],
                     ],
                     (),
-                    ["part", "params"],
+                    ["", "#"],
                     Text("one attention block", "一个注意力块"),
                 ),
             ),
@@ -401,7 +408,7 @@ def layer_params(d_model: int, heads: int, d_ff: int, layer: str = "encoder") ->
     steps.append(
         Step(
             Text("Total for the layer", "该层参数总量"),
-            formula="attention + FFN + layer norms",
+            formula="MHA + FFN + 2·LN" if layer == "encoder" else "2·MHA + FFN + 3·LN",
             substituted=" + ".join(parts),
             result=str(c["total"]),
         )
@@ -505,10 +512,10 @@ def shapes(seq_len: int, d_model: int, heads: int, d_ff: int) -> Solution:
         ["Q_i, K_i, V_i = X·W_i", fmt_shape(answers["q_shape"])],
         ["Q_iK_iᵀ, softmax", fmt_shape(answers["scores_shape"])],
         ["head_i", fmt_shape(answers["head_shape"])],
-        ["Concat(heads)", fmt_shape(answers["concat_shape"])],
+        ["Concat(head_1, …, head_h)", fmt_shape(answers["concat_shape"])],
         ["·W_O, LN(X + ·)", fmt_shape(answers["attn_shape"])],
-        ["FFN hidden", fmt_shape(answers["ffn_hidden_shape"])],
-        ["FFN out, LN(· + ·)", fmt_shape(answers["output_shape"])],
+        ["max(0, ·W₁ + b₁)", fmt_shape(answers["ffn_hidden_shape"])],
+        ["·W₂ + b₂, LN(· + ·)", fmt_shape(answers["output_shape"])],
     ]
     steps = [
         Step(
@@ -561,7 +568,7 @@ def shapes(seq_len: int, d_model: int, heads: int, d_ff: int) -> Solution:
             formula="(n × d_ff)(d_ff × d)",
             substituted=f"({n}×{f})·({f}×{d})",
             result=fmt_shape((n, d)),
-            grids=(Grid.of(table, (), ["tensor", "shape"], Text("shapes through the layer", "层内各处形状")),),
+            grids=(Grid.of(table, (), ["", "m×n"], Text("shapes through the layer", "层内各处形状")),),
         ),
     ]
     return Solution(answers=answers, steps=steps)

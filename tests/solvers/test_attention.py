@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -442,3 +443,57 @@ def test_mistake_output_projection_counted():
         mistake("attention.multihead", "output_projection_counted", d_model=8, heads=2, output_proj=False)["params"]
         == 288
     )
+
+
+# --------------------------------------------------------------------------- language-neutral step fields
+
+# formula / substituted / result and grid headers are shown unchanged in Chinese: no English words there
+ENGLISH_WORDS = re.compile(r"\b(row-wise|masked|weights|output|biases|matrix|shape|params|va)\b")
+
+
+@pytest.mark.parametrize(
+    "sid,kw",
+    [
+        ("attention.attention", dict(q=Q, k=K, v=V)),
+        ("attention.self_attention", dict(x=X, wq=[[1, 0], [0, 1]], wk=[[1, 0], [0, 1]], wv=[[1, 0], [0, 1]])),
+        ("attention.masked_softmax", dict(scores=[[1, 2], [3, 4]], mask="causal")),
+        (
+            "attention.score",
+            dict(x=[[1, 0], [0, 1]], q=[1, 1], method="additive", w=[[1, 0], [0, 1]], u=[[1, 0], [0, 1]], va=[1, 2]),
+        ),
+        ("attention.multihead", dict(d_model=8, heads=2, seq_len=3)),
+        ("attention.multihead", dict(d_model=8, heads=2, output_proj=False)),
+    ],
+)
+def test_language_neutral_fields_have_no_english_words(sid, kw):
+    for step in solve(sid, **kw).steps:
+        for text in (step.formula, step.substituted, step.result):
+            assert not ENGLISH_WORDS.search(text), text
+        for grid in step.grids:
+            assert not any(ENGLISH_WORDS.search(label) for label in grid.col_labels)
+
+
+def test_additive_steps_show_each_dot_product_with_v():
+    # tanh(W·x₁ + U·q) with W = U = I, x₁ = (1, 0), q = (0, 0): (tanh 1, 0) = (0.7616, 0); v·that = 0.7616
+    sol = solve(
+        "attention.score",
+        x=[[1, 0], [0, 1]],
+        q=[0, 0],
+        method="additive",
+        w=[[1, 0], [0, 1]],
+        u=[[1, 0], [0, 1]],
+        va=[1, 2],
+    )
+    last = [s for s in sol.steps if s.formula.startswith("s(x_n, q) = vᵀ")][0]
+    assert "(1, 2)·(0.7616, 0)" in last.substituted and "(1, 2)·(0, 0.7616)" in last.substituted
+    assert sol.answers["scores"] == pytest.approx([math.tanh(1), 2 * math.tanh(1)])
+
+
+def test_multihead_without_seq_len_shows_n_not_one():
+    # parameters only: the shapes are written with the symbol n instead of a made-up length 1
+    sol = solve("attention.multihead", d_model=8, heads=2)
+    assert sol.answers["params"] == 4 * 64 + 4 * 8  # 288
+    assert "weights_shape" not in sol.answers and "head_shape" not in sol.answers
+    shown = " ".join(s.result for s in sol.steps)
+    assert "n×n" in shown and "1×1" not in shown
+    assert "head_shape" not in mistake("attention.multihead", "full_width_per_head", d_model=8, heads=2)

@@ -5,6 +5,7 @@ here, and hypothesis properties."""
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -624,3 +625,32 @@ def test_steps_are_unicode_and_bilingual(solver_id, kw):
         assert step.what.en and step.what.zh
         for text in (step.formula, step.substituted, step.result):
             assert "\\frac" not in text and "$" not in text
+
+
+# Words that must not appear in the language-neutral fields (formula, substituted, result), which are
+# shown unchanged to a student reading in Chinese; the explanation belongs in the bilingual Text.
+ENGLISH_WORDS = re.compile(
+    r"\b(target|terminal|episode|returns|for|Check|evaluate|stop|iterations|tied|visits|used|none)\b"
+)
+
+
+@pytest.mark.parametrize(
+    "solver_id,kw",
+    [
+        ("rl.gridworld", dict(size=3, method="policy-evaluation", sweeps=2)),
+        ("rl.gridworld", dict(size=3, method="policy-iteration")),
+        ("rl.policy_iteration", dict(transitions=HAND, gamma=0.9)),
+        ("rl.bellman_v", dict(transitions=HAND, values=[1, 2, 0], gamma=0.9, state=0)),
+        ("rl.epsilon_greedy", dict(q=[1, 3, 2], epsilon=0.3)),
+        ("rl.td_update", dict(method="sarsa", q=0, reward=1, alpha=0.5, next_q=[1, 2], next_action=0)),
+        ("rl.td_update", dict(method="q-learning", q=0, reward=1, alpha=0.5)),
+        ("rl.td_episode", dict(method="sarsa", q=[[0, 0], [0, 0]], episode="0,1,1,1;1,0,2,-1", alpha=0.5)),
+        ("rl.monte_carlo", dict(episodes=EPISODES, state=0)),
+    ],
+)
+def test_language_neutral_fields_have_no_english_words(solver_id, kw):
+    for step in run(solver_id, **kw).steps:
+        for text in (step.formula, step.substituted, step.result):
+            assert not ENGLISH_WORDS.search(text), text
+        for grid in step.grids:
+            assert not any(ENGLISH_WORDS.search(label) for label in grid.col_labels)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -248,3 +249,29 @@ def test_add_norm_over_positions():
     expected = (r - r.mean(axis=0)) / np.sqrt(r.var(axis=0) + 1e-5)
     wrong = mistake("transformer.add_norm", "normalized_over_positions", x=x, sub=sub)
     assert np.allclose(wrong["output"], expected)
+
+
+# --------------------------------------------------------------------------- language-neutral step fields
+
+# formula / substituted / result, grid headers and grid row names are shown unchanged in Chinese
+ENGLISH_WORDS = re.compile(
+    r"\b(encoder|decoder|LayerNorm|layer|norms|attention|part|params|tensor|shape|hidden|out|angle)\b"
+)
+
+
+@pytest.mark.parametrize(
+    "sid,kw",
+    [
+        ("transformer.layer_params", dict(d_model=8, heads=2, d_ff=32)),
+        ("transformer.layer_params", dict(d_model=8, heads=2, d_ff=32, layer="decoder")),
+        ("transformer.shapes", dict(seq_len=5, d_model=8, heads=2, d_ff=32)),
+        ("transformer.positional_encoding", dict(pos=3, d_model=4)),
+    ],
+)
+def test_language_neutral_fields_have_no_english_words(sid, kw):
+    for step in solve(sid, **kw).steps:
+        for text in (step.formula, step.substituted, step.result):
+            assert not ENGLISH_WORDS.search(text), text
+        for grid in step.grids:
+            assert not any(ENGLISH_WORDS.search(label) for label in grid.col_labels)
+            assert not any(isinstance(c, str) and ENGLISH_WORDS.search(c) for row in grid.rows for c in row)
