@@ -43,3 +43,18 @@ def test_stack_variants_divide_evenly_at_every_layer(seed):
 def test_text_shows_shapes_with_times_sign():
     assert render_text("input {input}", {"input": (97, 97, 3)}) == "input 97×97×3"
     assert render_text("{missing} stays", {}) == "{missing} stays"
+
+
+CONSTRAINED = sorted(t.id for t in BANK.templates.values() if t.where)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(CONSTRAINED), st.integers(0, 10**6))
+def test_every_variant_satisfies_its_where_constraints(template_id, seed):
+    from solvers.safe_expr import evaluate_text
+
+    template = BANK.get(template_id)
+    params = sample(template, seed).params
+    scalars = {k: v for k, v in params.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    for constraint in template.where:
+        assert evaluate_text(constraint, scalars), (template_id, seed, constraint)
