@@ -136,14 +136,14 @@ def definition(name: str, slope: float = 0.01, alpha: float = 1.0) -> tuple[str,
     return {
         "sigmoid": ("σ(x) = 1/(1 + e^(−x))", "σ'(x) = σ(x)·(1 − σ(x))"),
         "tanh": ("tanh(x) = (eˣ − e^(−x))/(eˣ + e^(−x))", "tanh'(x) = 1 − tanh²(x)"),
-        "relu": ("ReLU(x) = max(0, x)", "ReLU'(x) = 1 if x > 0, 0 if x ≤ 0"),
+        "relu": ("ReLU(x) = max(0, x)", "ReLU'(x) = 1 (x > 0);  0 (x ≤ 0)"),
         "leaky_relu": (
-            f"LeakyReLU(x) = x if x > 0, γ·x if x ≤ 0   (γ = {g})",
-            f"LeakyReLU'(x) = 1 if x > 0, γ = {g} if x ≤ 0",
+            f"LeakyReLU(x) = x (x > 0);  γ·x (x ≤ 0),   γ = {g}",
+            f"LeakyReLU'(x) = 1 (x > 0);  γ = {g} (x ≤ 0)",
         ),
         "elu": (
-            f"ELU(x) = x if x > 0, α·(eˣ − 1) if x ≤ 0   (α = {a})",
-            "ELU'(x) = 1 if x > 0, α·eˣ if x ≤ 0",
+            f"ELU(x) = x (x > 0);  α·(eˣ − 1) (x ≤ 0),   α = {a}",
+            "ELU'(x) = 1 (x > 0);  α·eˣ (x ≤ 0)",
         ),
         "softplus": ("softplus(x) = ln(1 + eˣ)", "softplus'(x) = eˣ/(1 + eˣ) = σ(x)"),
         "identity": ("f(x) = x", "f'(x) = 1"),
@@ -803,7 +803,7 @@ def chain(function: str, z: Any, w: Any = None, slope: float = 0.01, alpha: floa
                 Text(f"Layer {index}", f"第 {index} 层"),
                 formula="w_l·f'(z_l)",
                 substituted=f"{_u(wv)}·f'({_u(zv)}) = {_u(wv)}·{_u(fv)}",
-                result=f"{_u(wv * fv)} (product so far {_u(pv)})",
+                result=f"{_u(wv * fv)};  Π = {_u(pv)}",
             )
         )
     gradient = float(running[-1])
@@ -820,7 +820,7 @@ def chain(function: str, z: Any, w: Any = None, slope: float = 0.01, alpha: floa
                         [i, _r(zv), _r(wv), _r(fv), _r(pv)]
                         for i, (zv, wv, fv, pv) in enumerate(zip(zs, ws, factors, running, strict=True), start=1)
                     ],
-                    col_labels=("l", "z_l", "w_l", "f'(z_l)", "product"),
+                    col_labels=("l", "z_l", "w_l", "f'(z_l)", "Π"),
                 ),
             ),
         )

@@ -79,19 +79,21 @@ def _convention_step(p: float, convention: str) -> Step:
     if convention == "textbook":
         return Step(
             Text(
-                "Convention (textbook): p is the keep probability; training uses m⊙x, testing multiplies by p",
-                "约定（教材）：p 为保留概率；训练时用 m⊙x，测试时乘以 p",
+                "Convention (textbook): p is the keep probability (1 − p is the drop rate); training uses m⊙x, "
+                "testing multiplies by p",
+                "约定（教材）：p 为保留概率（1 − p 为丢弃率）；训练时用 m⊙x，测试时乘以 p",
             ),
             formula="x_train = m⊙x,  x_test = p·x,  m_i ~ Bernoulli(p)",
-            substituted=f"p = {_n(p)}, drop probability 1 − p = {_n(1 - p)}",
+            substituted=f"p = {_n(p)},  1 − p = {_n(1 - p)}",
             result=f"p = {_n(p)}",
         )
     return Step(
         Text(
-            "Convention (PyTorch, inverted dropout): kept values are divided by p during training and nothing "
-            "is done at test time. PyTorch's p is the DROP probability: nn.Dropout(p = 1 − p_keep)",
-            "约定（PyTorch，反向 dropout）：训练时保留下来的值除以 p，测试时不做任何处理。"
-            "PyTorch 的 p 是丢弃概率：nn.Dropout(p = 1 − 保留概率)",
+            "Convention (PyTorch, inverted dropout): kept values are divided by the keep probability p_keep during "
+            "training and nothing is done at test time. PyTorch's own p is the DROP probability: "
+            "nn.Dropout(p = 1 − p_keep)",
+            "约定（PyTorch，反向 dropout）：训练时保留下来的值除以保留概率 p_keep，测试时不做任何处理。"
+            "PyTorch 自己的 p 是丢弃概率：nn.Dropout(p = 1 − p_keep)",
         ),
         formula="x_train = m⊙x / p_keep;  x_test = x;  p_drop = 1 − p_keep",
         substituted=f"p_keep = {_n(p)} → nn.Dropout(p={_n(1 - p)})",
@@ -152,10 +154,10 @@ def expected(x: Any, p: float, convention: str = "textbook") -> Solution:
         steps.append(
             Step(
                 Text(
-                    "Expected training output: the kept values are divided by p, so the expectation is x itself",
-                    "训练时的期望输出：保留下来的值除以 p，所以期望就是 x 本身",
+                    "Expected training output: the kept values are divided by p_keep, so the expectation is x itself",
+                    "训练时的期望输出：保留下来的值除以 p_keep，所以期望就是 x 本身",
                 ),
-                formula="E[m⊙x/p] = p·x/p = x",
+                formula="E[m⊙x/p_keep] = p_keep·x/p_keep = x",
                 substituted="; ".join(f"{_n(p)}·{_pn(v)}/{_n(p)}" for v in xv),
                 result=_v(train_exp, 6),
             )
@@ -288,15 +290,16 @@ def apply_mask(x: Any, mask: Any, p: float, convention: str = "textbook") -> Sol
         steps.append(
             Step(
                 Text(
-                    "Training: apply the mask and divide the survivors by p", "训练：乘以掩码，再把保留下来的值除以 p"
+                    "Training: apply the mask and divide the survivors by p_keep",
+                    "训练：乘以掩码，再把保留下来的值除以 p_keep",
                 ),
-                formula="m⊙x / p",
+                formula="m⊙x / p_keep",
                 substituted="; ".join(f"{int(a)}·{_pn(b)}/{_n(p)}" for a, b in zip(m, xv, strict=True)),
                 result=_v(train, 6),
                 grids=(
                     Grid.of(
                         [_cells([xv])[0], [str(int(v)) for v in m], _cells([train])[0]],
-                        row_labels=["x", "m", "m⊙x/p"],
+                        row_labels=["x", "m", "m⊙x/p_keep"],
                         col_labels=[f"{i + 1}" for i in range(n)],
                         title=Text("Training pass", "训练时"),
                     ),
@@ -595,7 +598,7 @@ def layer(W: Any, x: Any, mask: Any, p: float, b: Any = None, convention: str = 
     steps.append(
         Step(
             Text("Training: drop the masked inputs", "训练：丢弃被掩码的输入"),
-            formula="a = m⊙x" if convention == "textbook" else "a = m⊙x / p",
+            formula="a = m⊙x" if convention == "textbook" else "a = m⊙x / p_keep",
             substituted="; ".join(
                 (f"{int(a)}·{_pn(v)}" if convention == "textbook" else f"{int(a)}·{_pn(v)}/{_n(p)}")
                 for a, v in zip(m, xv, strict=True)

@@ -99,7 +99,7 @@ def params(sizes: Any, bias: bool = True) -> Solution:
                 f"各层大小 M_0 … M_L = {', '.join(map(str, m))}。输入层（第 0 层）不计入层数，所以网络共 L = {layers} 层："
                 f"{layers - 1} 个隐藏层和 1 个输出层。",
             ),
-            formula="L = (number of sizes) − 1",
+            formula="L = #{M_0, …, M_L} − 1",
             substituted=f"{len(m)} − 1",
             result=str(layers),
         )
@@ -130,7 +130,7 @@ def params(sizes: Any, bias: bool = True) -> Solution:
                 Grid.of(
                     [[f"{m[i - 1]}→{m[i]}", weights[i - 1], biases[i - 1], per_layer[i - 1]] for i in range(1, len(m))],
                     [f"l={i}" for i in range(1, len(m))],
-                    ("M_{l−1}→M_l", "W", "b", "total"),
+                    ("M_{l−1}→M_l", "W", "b", "Σ"),
                     Text("parameters per layer", "每层参数量"),
                 ),
             ),

@@ -208,11 +208,13 @@ def params(
         steps.append(
             Step(
                 Text(
-                    "Layers above the first read the previous layer's output (h, or 2h when bidirectional) instead of x; "
-                    "a bidirectional layer has two independent sets of weights",
-                    "第一层之上的层读取前一层的输出（维度 h，双向时为 2h）而不是 x；双向层有两套独立的参数",
+                    "Layers above the first read the previous layer's output (h, or 2h when bidirectional) instead of x, "
+                    "so their input size is d_l = h or 2h; a bidirectional layer has two independent sets of weights "
+                    f"(k = {nb} blocks, n_b = {n_bias} bias vector(s) per block)",
+                    "第一层之上的层读取前一层的输出（维度 h，双向时为 2h）而不是 x，即其输入维度 d_l = h 或 2h；"
+                    f"双向层有两套独立的参数（k = {nb} 个块，每块 n_b = {n_bias} 个偏置向量）",
                 ),
-                formula="Σ_{layers, directions} blocks·h·(h + d_l + biases)",
+                formula="Σ_(l, →/←) k·h·(h + d_l + n_b)",
                 result=str(c["params"]),
             )
         )
@@ -226,7 +228,7 @@ def params(
                 Grid.of(
                     c["rows"],
                     (),
-                    ["layer", "dir", "W shape", "W", "U shape", "U", "bias shape", "bias", "sum"],
+                    ["l", "→/←", "W", "#W", "U", "#U", "b", "#b", "Σ"],
                     Text("parameters per layer and direction", "每层每方向的参数"),
                 ),
             ),
@@ -804,7 +806,7 @@ def lstm_step(x: Any, h_prev: Any, c_prev: Any, **weights: Any) -> Solution:
             grids=(
                 Grid.of(
                     summary,
-                    labels("unit ", len(h)),
+                    [f"j={j}" for j in range(1, len(h) + 1)],
                     ["i", "f", "o", "c̃", "c_{t−1}", "c_t", "tanh(c_t)", "h_t"],
                     Text("LSTM step", "LSTM 一步"),
                 ),
@@ -996,7 +998,7 @@ def gru_step(x: Any, h_prev: Any, convention: str = "textbook", bhn: Any = None,
             grids=(
                 Grid.of(
                     [[round(float(v), 4) for v in col] for col in zip(z, r, hv, ht, h, strict=True)],
-                    labels("unit ", len(h)),
+                    [f"j={j}" for j in range(1, len(h) + 1)],
                     ["z", "r", "h_{t−1}", "h̃", "h_t"],
                     Text("GRU step", "GRU 一步"),
                 ),
@@ -1047,6 +1049,13 @@ def _gru_no_reset(x: Any, h_prev: Any, convention: str = "textbook", bhn: Any = 
 
 
 # --------------------------------------------------------------------------- gradients through time
+
+
+_TREND_ZH = {
+    "vanishing": "梯度消失（vanishing）",
+    "exploding": "梯度爆炸（exploding）",
+    "stable": "既不消失也不爆炸（stable）",
+}
 
 
 def _trend(factor: float) -> str:
@@ -1156,7 +1165,8 @@ def gradient(u: float, t: int, activation: str = "tanh", z: float = 0.0, fprime:
         ),
         "stable": Text("γ = 1: the gradient neither vanishes nor explodes.", "γ = 1：梯度既不消失也不爆炸。"),
     }[trend]
-    steps.append(Step(Text("Verdict", "结论"), result=trend, note=why))
+    shown = {"vanishing": "γ < 1 ⇒ γ^t → 0", "exploding": "γ > 1 ⇒ γ^t → ∞", "stable": "γ = 1 ⇒ γ^t = 1"}[trend]
+    steps.append(Step(Text(f"Verdict: {trend}", f"结论：{_TREND_ZH[trend]}"), result=shown, note=why))
     return Solution(answers={"fprime": fp, "factor": factor, "gradient": grad, "trend": trend}, steps=steps)
 
 

@@ -263,3 +263,32 @@ def test_grid_round_keeps_small_values_and_integer_digits():
         200704.0,
         -1.225,
     ]
+
+
+# Step.formula, Step.result and Grid labels are plain strings shown unchanged in the Chinese worked
+# solution too, so they must not contain English words.
+_ENGLISH_WORDS = ("if", "product", "so far", "otherwise")
+
+
+def _neutral_text(sol) -> list[str]:
+    out = []
+    for step in sol.steps:
+        out += [step.formula, step.result]
+        for grid in step.grids:
+            out += list(grid.row_labels) + list(grid.col_labels)
+    return out
+
+
+def _has_english(fields: list[str]) -> bool:
+    import re
+
+    return any(re.search(rf"\b{w}\b", field) for field in fields for w in _ENGLISH_WORDS)
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "elu", "sigmoid"])
+def test_activation_steps_are_language_neutral(name):
+    assert not _has_english(_neutral_text(ACT.func(function=name, x=[-1.0, 2.0])))
+
+
+def test_chain_steps_are_language_neutral():
+    assert not _has_english(_neutral_text(CHAIN.func(function="sigmoid", z=[0.0, 1.0], w=[2.0, 1.0])))

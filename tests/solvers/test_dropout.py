@@ -224,3 +224,16 @@ def test_layer_mistakes():
     assert mistake("dropout.layer", "keep_vs_drop_confused", **kw)["z_test"] == pytest.approx(
         _matvec(LAYER["W"], [0.2, 0.4, 0.6], LAYER["b"])
     )
+
+
+def test_convention_step_is_language_neutral_and_names_the_keep_probability():
+    # Step.substituted is shown unchanged in the Chinese solution: no English words there.
+    textbook = solve("dropout.expected", x=[1.0, 2.0], p=0.8, convention="textbook").steps[0]
+    assert "probability" not in textbook.substituted
+    assert "1 − p = 0.2" in textbook.substituted
+    # Under the PyTorch convention the kept values are divided by the KEEP probability, while
+    # nn.Dropout's own p is the drop probability: the step must not say "divided by p".
+    pytorch = solve("dropout.expected", x=[1.0, 2.0], p=0.8, convention="pytorch").steps[0]
+    for text in (pytorch.what.en, pytorch.what.zh):
+        assert "p_keep" in text
+    assert "divided by p " not in pytorch.what.en and "除以 p，" not in pytorch.what.zh

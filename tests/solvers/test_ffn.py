@@ -205,3 +205,16 @@ def test_forward_layer_carries():
     assert FORWARD.carries["z3"]({"a2": [1]}, **KW) is None  # no third layer
     sig = dict(KW, activation="sigmoid", output="sigmoid")
     assert FORWARD.carries["output"]({"z2": [0]}, **sig) == [0.5]
+
+
+def test_params_steps_are_language_neutral():
+    """Step.formula/result and Grid labels are shown as-is in the Chinese solution: no English words."""
+    import re
+
+    sol = PARAMS.func(sizes=[4, 3, 2])
+    fields = []
+    for step in sol.steps:
+        fields += [step.formula, step.result]
+        for grid in step.grids:
+            fields += list(grid.row_labels) + list(grid.col_labels)
+    assert not [f for f in fields if re.search(r"\b(number|sizes|total|of)\b", f)]

@@ -384,3 +384,56 @@ def test_gru_reset_mistakes():
 
 def test_cell_path_sum():
     assert mistake("rnn.cell_path", "sum_not_product", forget=[0.9, 0.8, 0.95])["gradient"] == pytest.approx(2.65)
+
+
+# --------------------------------------------------------------------------- language-neutral step fields
+# Step.result and Grid labels are plain strings shown unchanged in both languages, so they must not
+# carry English words (a Chinese worked solution would show them untranslated).
+
+_ENGLISH = ("vanishing", "exploding", "stable", "unit", "layer", "dir", "shape", "bias", "sum")
+
+
+def _neutral_fields(sol) -> list[str]:
+    out = []
+    for step in sol.steps:
+        out.append(step.result)
+        for grid in step.grids:
+            out.extend(grid.row_labels)
+            out.extend(grid.col_labels)
+    return out
+
+
+@pytest.mark.parametrize("u,act,z", [(1, "sigmoid", 0.0), (3, "tanh", 0.0), (1, "tanh", 0.0)])
+def test_gradient_verdict_result_is_language_neutral(u, act, z):
+    sol = solve("rnn.gradient", u=u, t=3, activation=act, z=z)
+    # the verdict itself is still the answer key; only the displayed result must not be English
+    assert sol.answers["trend"] in ("vanishing", "exploding", "stable")
+    assert not any(word in field for field in _neutral_fields(sol) for word in _ENGLISH)
+
+
+def test_params_table_labels_are_language_neutral():
+    sol = solve("rnn.params", cell="lstm", input=3, hidden=4, convention="pytorch", layers=2, bidirectional=True)
+    assert not any(word in field.lower() for field in _neutral_fields(sol) for word in _ENGLISH)
+
+
+def test_gate_tables_are_language_neutral():
+    one = [[0.5]]
+    lstm = solve(
+        "rnn.lstm_step",
+        x=[1],
+        h_prev=[0.5],
+        c_prev=[1],
+        **{f"{k}{g}": ([0.1] if k == "b" else one) for g in "ifoc" for k in "wub"},
+    )
+    gru = solve(
+        "rnn.gru_step", x=[1], h_prev=[0.5], **{f"{k}{g}": ([0.1] if k == "b" else one) for g in "zrh" for k in "wub"}
+    )
+    for sol in (lstm, gru):
+        assert not any(word in field.lower() for field in _neutral_fields(sol) for word in _ENGLISH)
+
+
+def test_stacked_params_formula_is_language_neutral():
+    sol = solve("rnn.params", cell="gru", input=3, hidden=4, convention="textbook", layers=2)
+    import re
+
+    assert not [s.formula for s in sol.steps if re.search(r"\b(layers|directions|blocks|biases)\b", s.formula)]
