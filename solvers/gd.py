@@ -44,6 +44,11 @@ def _tolist(arr: Any) -> list[float]:
     return [float(v) for v in np.asarray(arr, dtype=float).reshape(-1)]
 
 
+def _args(values: np.ndarray) -> str:
+    """A point as function arguments: (1, −2) even for a single weight."""
+    return "(" + ", ".join(_n(v) for v in values) + ")"
+
+
 def _bad(en: str, zh: str) -> SolverInputError:
     return SolverInputError(Text(en, zh))
 
@@ -174,19 +179,28 @@ def _descend(d: _Data, fl: _GdFlags | None = None) -> tuple[dict[str, Any], list
     if d.model == "logistic":
         model_text = "ŷ = σ(w·x + b)" if d.bias else "ŷ = σ(w·x)"
     loss0 = _risk(d, w, b)
+    method_en = {"batch": "batch", "sgd": "stochastic", "minibatch": "mini-batch"}[d.method]
+    method_zh = {"batch": "批量", "sgd": "随机", "minibatch": "小批量"}[d.method]
+    why = (
+        Text(
+            "the ½ of the squared loss cancels the 2 from differentiating the square",
+            "平方损失中的 ½ 与对平方求导得到的 2 抵消",
+        )
+        if d.model == "linear"
+        else Text(
+            "with σ and the cross-entropy the factor σ'(z) = ŷ(1 − ŷ) cancels",
+            "σ 与交叉熵搭配时，σ'(z) = ŷ(1 − ŷ) 这一项被约掉",
+        )
+    )
     steps: list[Step] = [
         Step(
-            Text(
-                f"Model and loss ({d.method} gradient descent)",
-                f"模型与损失（{ {'batch': '批量', 'sgd': '随机', 'minibatch': '小批量'}[d.method] }梯度下降）",
-            ),
+            Text(f"Model and loss ({method_en} gradient descent)", f"模型与损失（{method_zh}梯度下降）"),
             formula=f"{model_text};  {risk_text}",
             substituted=f"α = {_n(d.lr)}, w₀ = {fv(w)}" + (f", b₀ = {_n(b)}" if d.bias else ""),
             result=f"R(w₀) = {_n(loss0)}",
             note=Text(
-                "Per sample ∂L/∂w = (ŷ − y)·x and ∂L/∂b = ŷ − y (the ½ of the squared loss cancels the 2; cross-entropy with σ gives the same form); "
-                "a batch uses the mean over its samples.",
-                "单个样本 ∂L/∂w = (ŷ − y)·x，∂L/∂b = ŷ − y（平方损失的 ½ 与求导得到的 2 抵消；σ 加交叉熵得到同样的形式）；一个批次取其中样本的平均。",
+                f"Per sample ∂L/∂w = (ŷ − y)·x and ∂L/∂b = ŷ − y ({why.en}); a batch uses the mean over its samples.",
+                f"单个样本 ∂L/∂w = (ŷ − y)·x，∂L/∂b = ŷ − y（{why.zh}）；一个批次取其中样本的平均。",
             ),
         )
     ]
@@ -239,7 +253,14 @@ def _descend(d: _Data, fl: _GdFlags | None = None) -> tuple[dict[str, Any], list
                 formula=f"∂R/∂w = {mean_text}(ŷᵢ − yᵢ)·xᵢ" + (f";  ∂R/∂b = {mean_text}(ŷᵢ − yᵢ)" if d.bias else ""),
                 substituted=("(" if k > 1 else "")
                 + " + ".join(f"{fp(err[j])}·{fp(xb[j])}" for j in range(k))
-                + (f")/{k}" if k > 1 else ""),
+                + (f")/{k}" if k > 1 else "")
+                + (
+                    (";  (" if k > 1 else ";  ")
+                    + " + ".join(fp(err[j]) for j in range(k))
+                    + (f")/{k}" if k > 1 else "")
+                    if d.bias
+                    else ""
+                ),
                 result=f"∂R/∂w = {fv(gw)}" + (f", ∂R/∂b = {_n(gb)}" if d.bias else ""),
             )
         )
@@ -488,7 +509,8 @@ def early_stopping(val_losses: Any, patience: int, min_delta: float = 0.0) -> So
                 "Track the best validation loss and count epochs without improvement",
                 "记录最优验证损失，并统计连续未改进的回合数",
             ),
-            formula="✓ ⇔ L_val(e) < L_best − min_delta (then k ← 0); ✗ ⇒ k ← k + 1; k = p ⇒ e_stop = e",
+            formula="L_val(e) < L_best − min_delta ⇒ ✓, k ← 0;  L_val(e) ≥ L_best − min_delta ⇒ ✗, k ← k + 1;  "
+            "k = p ⇒ e_stop = e",
             substituted=f"p = {patience}, min_delta = {_n(min_delta)}",
             grids=(Grid.of(rows, col_labels=["e", "L_val(e)", "L_best", "k", "✓/✗"]),),
             note=Text(
@@ -585,7 +607,7 @@ class _RegInputs:
     penalty: str
     half: bool
     labels: tuple[str, ...]
-    grad_text: str
+    grad_step: Step
 
 
 def _reg_inputs(
@@ -610,8 +632,11 @@ def _reg_inputs(
         g = compiled.gradient(wv)
         value = compiled.value(wv)
         labels = compiled.names
-        grad_text = (
-            f"∇L = ({', '.join(compiled.grad_display)}) at w = {fv(wv)}; L(w) = {compiled.display} = {_n(value)}"
+        grad_step = Step(
+            Text("Data loss and its gradient at w", "数据损失及其在 w 处的梯度"),
+            formula=f"L(w) = {compiled.display};  ∇L = ({', '.join(compiled.grad_display)})",
+            substituted=f"L{_args(wv)}, ∇L{_args(wv)}",
+            result=f"L = {_n(value)}, ∇L = {fv(g)}",
         )
     else:
         g = as_vector(grad, "grad")
@@ -619,18 +644,21 @@ def _reg_inputs(
             raise _bad("grad and w must have the same length", "grad 与 w 的长度必须相同")
         value = None if data_loss is None else float(data_loss)
         labels = tuple(f"w{sub(i + 1)}" for i in range(wv.size))
-        grad_text = f"∇L = {fv(g)} (given)"
+        grad_step = Step(
+            Text("Gradient of the data loss (given)", "数据损失的梯度（已知）"),
+            result=f"∇L = {fv(g)}" + ("" if value is None else f", L = {_n(value)}"),
+        )
     if float(lam) < 0 or not float(lr) > 0:
         raise _bad("need λ ≥ 0 and α > 0", "需要 λ ≥ 0 且 α > 0")
     if penalty == "decay" and not float(lam) < 1:
         raise _bad("the decay rate β must be below 1", "衰减系数 β 必须小于 1")
-    return _RegInputs(wv, g, value, float(lam), float(lr), penalty, bool(half), labels, grad_text)
+    return _RegInputs(wv, g, value, float(lam), float(lr), penalty, bool(half), labels, grad_step)
 
 
 def _reg_step(r: _RegInputs, fl: _RegFlags | None = None) -> tuple[dict[str, Any], list[Step]]:
     fl = fl or _RegFlags()
     w, g, lam, a = r.w, r.g, r.lam, r.lr
-    steps = [Step(Text("Gradient of the data loss", "数据损失的梯度"), result=r.grad_text)]
+    steps = [r.grad_step]
     answers: dict[str, Any] = {}
     if r.penalty == "decay":
         keep = 1.0 if fl.no_penalty else (1 + lam if fl.penalty_sign else 1 - lam)
@@ -702,7 +730,7 @@ def _reg_step(r: _RegInputs, fl: _RegFlags | None = None) -> tuple[dict[str, Any
     steps.append(
         Step(
             Text("Gradient step", "梯度下降一步"),
-            formula="w ← w − α·(∇L + ∇penalty)",
+            formula=f"w ← w − α·(∇L + {gformula.split('  ')[0]})",
             substituted=f"{fp(w)} − {_n(a)}·{fp(total_g)}",
             result=fv(new_w),
         )

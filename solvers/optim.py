@@ -12,7 +12,8 @@ Conventions (REFERENCE.md), all operations element-wise:
 
 Defaults (documented in the parameter help): α = 0.1 (hand-friendly; textbook AdaDelta has no α),
 ρ = β = β₁ = 0.9, β₂ = 0.99 (textbook) or 0.999 (PyTorch), RMSprop's β = 0.99 under the PyTorch
-convention (torch.optim.RMSprop's alpha), ε = 10⁻⁸ (AdaDelta 10⁻⁶, as in Zeiler's paper and PyTorch).
+convention (torch.optim.RMSprop's alpha), ε = 10⁻⁸ (AdaDelta 10⁻⁶, as in Zeiler's paper and PyTorch;
+AdaGrad under the PyTorch convention 10⁻¹⁰, torch.optim.Adagrad's default).
 
 A loss formula is read by the whitelist parser (``solvers.safe_expr``), turned into a sympy tree
 (never ``sympify`` on text), differentiated symbolically and evaluated with ``lambdify``.
@@ -36,6 +37,17 @@ from solvers.safe_expr import ExprError
 
 METHODS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam")
 CONVENTIONS = ("textbook", "pytorch")
+#: how a worked solution names each method and convention
+METHOD_NAMES = {
+    "sgd": Text("gradient descent (SGD)", "梯度下降（SGD）"),
+    "momentum": Text("momentum", "动量法"),
+    "nesterov": Text("Nesterov accelerated gradient", "Nesterov 加速梯度"),
+    "adagrad": Text("AdaGrad", "AdaGrad"),
+    "rmsprop": Text("RMSprop", "RMSprop"),
+    "adadelta": Text("AdaDelta", "AdaDelta"),
+    "adam": Text("Adam", "Adam"),
+}
+CONVENTION_NAMES = {"textbook": Text("textbook", "教材"), "pytorch": Text("PyTorch", "PyTorch")}
 MAX_STEPS = 100
 #: largest constant exponent accepted in a loss formula (x^100 is fine; 9^9^9 is not)
 MAX_LOSS_EXPONENT = 100
@@ -166,8 +178,15 @@ def _count_minmax(node: safe_expr.Node) -> int:
     return 0
 
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def _pretty(expr: Any) -> str:
-    return str(expr).replace("**", "^")
+    """A sympy expression in the Unicode notation of the question texts: w1**2 + 3*y - 1 -> w₁² + 3·y − 1."""
+    text = re.sub(r"\b(\d+)\.0(?![\d])", r"\1", str(expr))  # sympy's 3.0*x is 3·x
+    text = re.sub(r"\b([A-Za-z]+)(\d+)\b(?!\()", lambda m: m.group(1) + sub(m.group(2)), text)
+    text = re.sub(r"\*\*(\d+)(?![\d.])", lambda m: m.group(1).translate(_SUPERSCRIPT), text)
+    return text.replace("**", "^").replace("*", "·").replace("-", "−")
 
 
 @dataclass(frozen=True)
@@ -435,7 +454,12 @@ def _setup(
     if beta2 is None:
         beta2 = 0.999 if convention == "pytorch" else 0.99
     if eps is None:
-        eps = 1e-6 if method == "adadelta" else 1e-8
+        if method == "adadelta":
+            eps = 1e-6
+        elif method == "adagrad" and convention == "pytorch":
+            eps = 1e-10  # torch.optim.Adagrad's default
+        else:
+            eps = 1e-8
     rho, beta, beta1, beta2, eps = float(rho), float(beta), float(beta1), float(beta2), float(eps)
     for name, value in (("rho", rho), ("beta", beta), ("beta1", beta1), ("beta2", beta2)):
         _check_unit(name, value)
@@ -501,11 +525,12 @@ def _intro_steps(
         )
     else:
         note = Text("Plain gradient descent: θₜ = θₜ₋₁ − α·gₜ.", "普通梯度下降：θₜ = θₜ₋₁ − α·gₜ。")
+    name, conv = METHOD_NAMES[method], CONVENTION_NAMES[convention]
     steps = [
         Step(
             Text(
-                f"Method {method}, {convention} convention",
-                f"方法 {method}，{'教材' if convention == 'textbook' else 'PyTorch'} 约定",
+                f"Method: {name.en}, {conv.en} convention",
+                f"方法：{name.zh}，{conv.zh}{'' if convention == 'textbook' else ' '}约定",
             ),
             formula=hyper,
             note=note,
@@ -602,15 +627,16 @@ def _run(s: _Setup, flags: _Flags | None = None) -> tuple[dict[str, Any], list[S
         )
         return g
 
-    def root(x: np.ndarray) -> tuple[np.ndarray, str, str]:
-        """√(x + ε) (or √x + ε, or the mistakes without a root) with its formula and substitution."""
+    def root(x: np.ndarray, what: str) -> tuple[np.ndarray, str, str]:
+        """√(x + ε) (or √x + ε, or the mistakes without a root) with its formula, written with the
+        symbol ``what`` for x, and its substitution."""
         if fl.no_sqrt:
-            return x + eps, "(·) + ε", f"{fv(x)} + {_num(eps)}"
+            return x + eps, f"{what} + ε", f"{fv(x)} + {_num(eps)}"
         if np.any(x < 0):
             raise SolverInputError(Text("square root of a negative accumulator", "累积量为负，无法开方"))
         if eps_inside:
-            return np.sqrt(x + eps), "√(· + ε)", f"√({fv(x)} + {_num(eps)})"
-        return np.sqrt(x) + eps, "√(·) + ε", f"√{fp(x)} + {_num(eps)}"
+            return np.sqrt(x + eps), f"√({what} + ε)", f"√({fv(x)} + {_num(eps)})"
+        return np.sqrt(x) + eps, f"√{what} + ε", f"√{fp(x)} + {_num(eps)}"
 
     def safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         if np.any(den == 0):
@@ -629,7 +655,7 @@ def _run(s: _Setup, flags: _Flags | None = None) -> tuple[dict[str, Any], list[S
 
         tp = f"θ{sub(t - 1)}"
         if method == "nesterov" and conv == "textbook":
-            look = prev + rho * delta
+            look = _cancel(prev + rho * delta, prev, rho * delta)
             steps.append(
                 Step(
                     label("look-ahead point", "前瞻点"),
@@ -659,7 +685,7 @@ def _run(s: _Setup, flags: _Flags | None = None) -> tuple[dict[str, Any], list[S
             )
             row = [str(t), fv(g), fv(delta)]
         elif method == "momentum" and conv == "textbook":
-            new = rho * delta - a * gu
+            new = _cancel(rho * delta - a * gu, rho * delta, a * gu)
             steps.append(
                 Step(
                     label("Momentum update (velocity)", "动量更新量（速度）"),
@@ -672,7 +698,7 @@ def _run(s: _Setup, flags: _Flags | None = None) -> tuple[dict[str, Any], list[S
             row = [str(t), fv(g), fv(delta)]
         elif method in ("momentum", "nesterov") and conv == "pytorch":
             old = np.zeros(d) if buf is None else buf
-            buf = rho * old + gu
+            buf = _cancel(rho * old + gu, rho * old, gu)
             steps.append(
                 Step(
                     label("Momentum buffer (PyTorch)", "动量缓存（PyTorch）"),
@@ -682,7 +708,7 @@ def _run(s: _Setup, flags: _Flags | None = None) -> tuple[dict[str, Any], list[S
                 )
             )
             if method == "nesterov":
-                direction = gu + rho * buf
+                direction = _cancel(gu + rho * buf, gu, rho * buf)
                 steps.append(
                     Step(
                         label("Nesterov direction (PyTorch)", "Nesterov 方向（PyTorch）"),
@@ -713,7 +739,7 @@ def _run(s: _Setup, flags: _Flags | None = None) -> tuple[dict[str, Any], list[S
                 )
                 row = [str(t), fv(g), fv(buf), fv(delta)]
         elif method == "nesterov":  # textbook
-            new = rho * delta - a * gu
+            new = _cancel(rho * delta - a * gu, rho * delta, a * gu)
             steps.append(
                 Step(
                     label(
@@ -749,21 +775,24 @@ def _run(s: _Setup, flags: _Flags | None = None) -> tuple[dict[str, Any], list[S
                         result=fv(acc_g),
                     )
                 )
-            den, den_formula, den_sub = root(acc_g)
+            den, den_formula, den_sub = root(acc_g, "Gₜ")
             steps.append(
                 Step(
                     label("Denominator", "分母"),
-                    formula=den_formula.replace("·", "Gₜ"),
+                    formula=den_formula,
                     substituted=den_sub,
                     result=fv(den),
                 )
             )
             if method == "adadelta":
-                num, num_formula, num_sub = root(acc_x)
+                num, num_formula, num_sub = root(acc_x, "ΔX²ₜ₋₁")
                 steps.append(
                     Step(
-                        label("Numerator from the previous squared updates", "分子：上一步的参数更新平方的移动平均"),
-                        formula=num_formula.replace("·", "ΔX²ₜ₋₁"),
+                        label(
+                            "Numerator, from the moving average of the squared updates up to step t − 1",
+                            "分子：由截至第 t − 1 步的参数更新平方的移动平均求得",
+                        ),
+                        formula=num_formula,
                         substituted=num_sub,
                         result=fv(num),
                     )
@@ -771,7 +800,7 @@ def _run(s: _Setup, flags: _Flags | None = None) -> tuple[dict[str, Any], list[S
                 unscaled = -safe_div(num, den) * gu
                 scale = a if conv == "pytorch" else 1.0
                 delta = scale * unscaled
-                ratio = f"{num_formula.replace('·', 'ΔX²ₜ₋₁')}/{den_formula.replace('·', 'Gₜ')}"
+                ratio = f"{_operand(num_formula)}/{_operand(den_formula)}"
                 formula = f"Δθₜ = −lr·{ratio}⊙gₜ" if conv == "pytorch" else f"Δθₜ = −{ratio}⊙gₜ"
                 lr_text = f"{_num(a)}·" if conv == "pytorch" else ""
                 steps.append(
@@ -801,7 +830,7 @@ def _run(s: _Setup, flags: _Flags | None = None) -> tuple[dict[str, Any], list[S
                 steps.append(
                     Step(
                         label("Update", "更新量"),
-                        formula=f"Δθₜ = −α·gₜ/{den_formula.replace('·', 'Gₜ')}",
+                        formula=f"Δθₜ = −α·gₜ/{_operand(den_formula)}",
                         substituted=f"−{_num(a)}·{fp(g)}/{fp(den)}",
                         result=fv(delta),
                     )
@@ -809,7 +838,7 @@ def _run(s: _Setup, flags: _Flags | None = None) -> tuple[dict[str, Any], list[S
                 row = [str(t), fv(g), fv(acc_g), fv(delta)]
         else:  # adam
             old_m, old_g = acc_m, acc_g
-            acc_m = b1 * old_m + (1 - b1) * gu
+            acc_m = _cancel(b1 * old_m + (1 - b1) * gu, b1 * old_m, (1 - b1) * gu)
             steps.append(
                 Step(
                     label("First moment (moving average of the gradient)", "一阶矩（梯度的移动平均）"),
@@ -853,11 +882,11 @@ def _run(s: _Setup, flags: _Flags | None = None) -> tuple[dict[str, Any], list[S
                         result=fv(g_hat),
                     )
                 )
-            den, den_formula, den_sub = root(g_hat)
+            den, den_formula, den_sub = root(g_hat, "Ĝₜ")
             steps.append(
                 Step(
                     label("Denominator", "分母"),
-                    formula=den_formula.replace("·", "Ĝₜ"),
+                    formula=den_formula,
                     substituted=den_sub,
                     result=fv(den),
                 )
@@ -866,13 +895,13 @@ def _run(s: _Setup, flags: _Flags | None = None) -> tuple[dict[str, Any], list[S
             steps.append(
                 Step(
                     label("Update", "更新量"),
-                    formula=f"Δθₜ = −α·M̂ₜ/{den_formula.replace('·', 'Ĝₜ')}",
+                    formula=f"Δθₜ = −α·M̂ₜ/{_operand(den_formula)}",
                     substituted=f"−{_num(a)}·{fp(m_hat)}/{fp(den)}",
                     result=fv(delta),
                 )
             )
             row = [str(t), fv(g), fv(acc_m), fv(acc_g), fv(m_hat), fv(g_hat), fv(delta)]
-        theta = prev + delta
+        theta = _cancel(prev + delta, prev, delta)
         if not np.all(np.isfinite(theta)):
             raise SolverInputError(Text("the parameters left the finite range (diverged)", "参数发散为非有限值"))
         steps.append(
@@ -901,7 +930,10 @@ def _run(s: _Setup, flags: _Flags | None = None) -> tuple[dict[str, Any], list[S
                 Grid.of(
                     rows,
                     col_labels=cols,
-                    title=Text(f"{method} ({conv})", f"{method}（{'教材' if conv == 'textbook' else 'PyTorch'}）"),
+                    title=Text(
+                        f"{METHOD_NAMES[method].en} ({CONVENTION_NAMES[conv].en})",
+                        f"{METHOD_NAMES[method].zh}（{CONVENTION_NAMES[conv].zh}）",
+                    ),
                 ),
             ),
             note=Text(f"θ components: {', '.join(s.labels)}", f"θ 的分量：{', '.join(s.labels)}") if d > 1 else None,
@@ -917,6 +949,19 @@ def _run(s: _Setup, flags: _Flags | None = None) -> tuple[dict[str, Any], list[S
     if s.loss is not None:
         answers.update(losses=losses, loss=losses[-1])
     return answers, steps
+
+
+def _cancel(total: np.ndarray, *terms: np.ndarray) -> np.ndarray:
+    """Exactly 0 where the terms of a sum cancel up to round-off: 1.6 + (−1.6) is 0, not 1.1×10⁻¹⁶,
+    in the answers and in the worked steps alike."""
+    scale = sum(np.abs(np.asarray(term, dtype=float)) for term in terms)
+    return np.where(np.abs(total) <= 1e-12 * scale, 0.0, total)
+
+
+def _operand(formula: str) -> str:
+    """A denominator written after '/' needs brackets unless it is a single √(…): −α·g/(√G + ε)."""
+    single_root = formula.startswith("√(") and formula.endswith(")") and formula.count("√") == 1
+    return formula if single_root else f"({formula})"
 
 
 def _square_text(v: np.ndarray) -> str:
@@ -1023,7 +1068,10 @@ OPTIMIZER_PARAMS = [
     ParamSpec(
         "eps",
         "number",
-        Text("ε (default 1e-8; AdaDelta 1e-6)", "ε（默认 1e-8；AdaDelta 为 1e-6）"),
+        Text(
+            "ε (default 1e-8; AdaDelta 1e-6; PyTorch AdaGrad 1e-10)",
+            "ε（默认 1e-8；AdaDelta 为 1e-6；PyTorch 约定下的 AdaGrad 为 1e-10）",
+        ),
         default=None,
         required=False,
     ),
@@ -1248,8 +1296,9 @@ def clip(grad: Any, mode: str, threshold: float, low: float | None = None) -> So
                         "‖g‖₂ > b：把整个向量缩放到长度 b（方向不变）",
                     ),
                     formula="g ← b·g/‖g‖₂",
-                    substituted=f"{_num(b)}·{fv(g)}/{_num(norm)}  (factor {_num(scale)})",
+                    substituted=f"{_num(b)}·{fv(g)}/{_num(norm)}",
                     result=fv(out),
+                    note=Text(f"scaling factor b/‖g‖₂ = {_num(scale)}", f"缩放因子 b/‖g‖₂ = {_num(scale)}"),
                 )
             )
         else:

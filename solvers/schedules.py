@@ -23,11 +23,24 @@ from solvers.registry import mistake, solver
 
 SCHEDULES = ("piecewise", "inverse-time", "exponential", "natural-exponential", "cosine", "warmup", "cyclic", "restart")
 AFTER_WARMUP = ("cosine", "constant", "exponential", "natural-exponential", "inverse-time")
+AFTER_NAMES = {
+    "cosine": Text("cosine decay", "余弦衰减"),
+    "constant": Text("constant rate", "保持不变"),
+    "exponential": Text("exponential decay", "指数衰减"),
+    "natural-exponential": Text("natural exponential decay", "自然指数衰减"),
+    "inverse-time": Text("inverse time decay", "逆时衰减"),
+}
+_SUB_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def _n(x: float) -> str:
     """Six significant figures; round-off such as cos(π/2) = 6×10⁻¹⁷ is shown as 0."""
     return fmt_num(0.0 if abs(x) < 1e-12 else x, 6)
+
+
+def _sub(i: int) -> str:
+    """An index as Unicode subscript digits: 12 -> ₁₂."""
+    return str(i).translate(_SUB_DIGITS)
 
 
 def _bad(en: str, zh: str) -> SolverInputError:
@@ -220,7 +233,7 @@ def lr_schedule(
         ms, fs = _piecewise_inputs(milestones, betas, beta)
         factor, used = _piecewise_factor(t, ms, fs)
         lr = lr0 * factor
-        passed = ", ".join(f"T{k + 1} = {_n(ms[k])}" for k in used) or "none"
+        passed = ", ".join(f"T{_sub(k + 1)} = {_n(ms[k])}" for k in used)
         steps.append(
             Step(
                 Text(
@@ -230,7 +243,7 @@ def lr_schedule(
                 formula="α_t = α₀·Π_{T_k ≤ t} β_k",
                 substituted=f"{_n(lr0)}" + "".join(f"·{_n(fs[k])}" for k in used),
                 result=_n(lr),
-                note=Text(f"reached: {passed} (t = {t})", f"已到达：{passed}（t = {t}）"),
+                note=Text(f"reached: {passed or 'none'} (t = {t})", f"已到达：{passed or '无'}（t = {t}）"),
             )
         )
     elif schedule in ("inverse-time", "exponential", "natural-exponential"):
@@ -319,19 +332,24 @@ def _warmup(
                 f"预热 + 余弦衰减要求 T' < t ≤ T（T' = {tw}，t = {t}，T = {total}）",
             )
         horizon = total - tw
-    steps.append(
-        Step(
-            Text("After the warmup the decay starts on its own clock", "预热结束后衰减从头计时"),
-            formula="τ = t − T'" + (",  horizon T − T'" if horizon is not None else ""),
-            substituted=f"τ = {t} − {tw}" + (f",  {int(_need('T', T))} − {tw}" if horizon is not None else ""),
-            result=f"τ = {tau}" + (f", horizon {horizon}" if horizon is not None else ""),
+    if horizon is None:
+        clock = Text("After the warmup the decay starts on its own clock", "预热结束后衰减从头计时")
+        formula, substituted, result = "τ = t − T'", f"{t} − {tw}", f"τ = {tau}"
+    else:
+        clock = Text(
+            "After the warmup the decay starts on its own clock, over the remaining T − T' iterations",
+            "预热结束后衰减从头计时，在剩余的 T − T' 次迭代内完成",
         )
-    )
+        formula = "τ = t − T',  T − T'"
+        substituted = f"{t} − {tw},  {int(_need('T', T))} − {tw}"
+        result = f"τ = {tau},  T − T' = {horizon}"
+    steps.append(Step(clock, formula=formula, substituted=substituted, result=result))
     lr, formula, substituted = _decay(after, lr0, beta, tau, horizon)
+    name = AFTER_NAMES[after]
     steps.append(
         Step(
-            Text(f"Decay after the warmup: {after}", f"预热后的衰减：{after}"),
-            formula=f"α_t = {formula.replace('t', 'τ') if after != 'cosine' else '½·α₀·(1 + cos(τπ/(T − T′)))'}",
+            Text(f"Decay after the warmup: {name.en}", f"预热后的衰减：{name.zh}"),
+            formula="α_t = " + (formula.replace("t", "τ") if after != "cosine" else "½·α₀·(1 + cos(τπ/(T − T')))"),
             substituted=substituted,
             result=_n(lr),
         )

@@ -274,3 +274,56 @@ def test_l2_shrinks_towards_zero_without_data_gradient(w, lam, lr):
     np.testing.assert_allclose(answers["w"], np.array(w) * (1 - lr * lam), rtol=1e-12, atol=1e-12)
     assert answers["penalty"] == pytest.approx(lam / 2 * sum(v * v for v in w))
     assert math.isfinite(answers["penalty"])
+
+
+# --------------------------------------------------------------------------- worked-step wording
+
+
+def _zh_text(sol) -> str:
+    parts = []
+    for s in sol.steps:
+        parts += [s.what.zh, s.formula or "", s.substituted or "", s.result or ""]
+        if s.note is not None:
+            parts.append(s.note.zh)
+    return "\n".join(parts)
+
+
+def test_bias_gradient_is_shown_with_its_numbers():
+    # x = (1, 2), y = (1, 1), w = b = 0: residuals (−1, −1); ∂R/∂w = (−1 − 2)/2, ∂R/∂b = (−1 − 1)/2
+    sol = GD.func(x=[1, 2], y=[1, 1], lr=0.1)
+    grad = next(s for s in sol.steps if s.formula.startswith("∂R/∂w"))
+    assert grad.substituted == "((-1)·1 + (-1)·2)/2;  ((-1) + (-1))/2"
+    assert sol.answers["grad_b_1"] == pytest.approx(-1.0)
+
+
+def test_logistic_note_does_not_talk_about_the_squared_loss():
+    sol = GD.func(x=[1, 2], y=[1, 0], model="logistic")
+    note = sol.steps[0].note
+    assert note is not None and "½" not in note.en and "½" not in note.zh
+    assert "σ'(z)" in note.en
+    linear = GD.func(x=[1, 2], y=[1, 0]).steps[0].note
+    assert linear is not None and "½" in linear.en and "stochastic" not in sol.steps[0].what.en
+    assert GD.func(x=[1, 2], y=[1, 0], method="sgd").steps[0].what.en == (
+        "Model and loss (stochastic gradient descent)"
+    )
+
+
+def test_regularized_steps_have_no_english_in_chinese():
+    # L = (w1 − 2)² + w2² at w = (1, 1): L = 2, ∇L = (−2, 2); λ = 0.1: ∇J = (−1.9, 2.1)
+    sol = REG.func(w=[1, 1], loss="(w1 - 2)^2 + w2^2", lam=0.1)
+    assert sol.answers["grad"] == pytest.approx([-1.9, 2.1])
+    zh = _zh_text(sol)
+    for english in (" at ", "given", "penalty"):
+        assert english not in zh
+    first = sol.steps[0]
+    assert "(w₁ − 2)²" in first.formula and first.formula.endswith(";  ∇L = (2·w₁ − 4, 2·w₂)")
+    assert first.result == "L = 2, ∇L = (-2, 2)"
+    given_grad = REG.func(w=[1, -1], grad=[0.5, 0], lam=0.2, penalty="l1")
+    assert "given" not in _zh_text(given_grad)
+    assert given_grad.steps[-1].formula == "w ← w − α·(∇L + λ·sign(w))"
+
+
+def test_early_stopping_formula_has_no_english():
+    sol = ES.func(val_losses=[1.0, 0.8, 0.9, 0.95], patience=2)
+    assert sol.answers["stop_epoch"] == 4 and sol.answers["best_epoch"] == 2
+    assert "then" not in sol.steps[0].formula

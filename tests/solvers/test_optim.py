@@ -227,7 +227,82 @@ def test_loss_gradient_shown_and_vars_order():
     # ∇ in the order (y, x) = (3, 2x) = (3, 2) at (0, 1): θ₁ = (0 − 1.5, 1 − 1) = (−1.5, 0)
     assert sol.answers["theta"] == pytest.approx([-1.5, 0.0])
     assert sol.answers["grads"] == [[3.0, 2.0]]
-    assert any(s.substituted == "(3, 2*x)" for s in sol.steps)  # ∇f in the order (y, x)
+    assert any(s.substituted == "(3, 2·x)" for s in sol.steps)  # ∇f in the order (y, x)
+
+
+def test_loss_and_gradient_shown_in_unicode_notation():
+    """The worked steps write formulas as the question texts do (x², 3·y, −), not as x**2 or x^2."""
+    sol = run(method="sgd", loss="w1^2 + 3*(w2 - 1)^2", start=[1, 2])
+    shown = next(s for s in sol.steps if "∇f" in s.formula)
+    assert shown.formula == "f(w1, w2) = w₁² + 3·(w₂ − 1)²;  ∇f = (∂f/∂w1, ∂f/∂w2)"
+    assert shown.substituted == "(2·w₁, 6·w₂ − 6)"
+    # f = 1.5x²: f' = 3x, written without sympy's float 3.0
+    one_d = run(method="sgd", loss="1.5x^2", start=[1])
+    assert next(s for s in one_d.steps if "f'(x)" in s.formula).substituted == "3·x"
+
+
+def _formula(sol: Solution, start: str) -> str:
+    return next(s.formula for s in sol.steps if s.formula.startswith(start))
+
+
+@pytest.mark.parametrize(
+    ("method", "pytorch_update", "textbook_update", "g_hat"),
+    [
+        # g = 2: Adam M̂₁ = 2, Ĝ₁ = 4; AdaGrad G₁ = 4; RMSprop (PyTorch β = 0.99) G₁ = 0.01·4
+        ("adam", "Δθₜ = −α·M̂ₜ/(√Ĝₜ + ε)", "Δθₜ = −α·M̂ₜ/√(Ĝₜ + ε)", 4.0),
+        ("adagrad", "Δθₜ = −α·gₜ/(√Gₜ + ε)", "Δθₜ = −α·gₜ/√(Gₜ + ε)", 4.0),
+        ("rmsprop", "Δθₜ = −α·gₜ/(√Gₜ + ε)", "Δθₜ = −α·gₜ/√(Gₜ + ε)", 0.04),
+    ],
+)
+def test_update_formula_brackets_the_denominator(method, pytorch_update, textbook_update, g_hat):
+    """With ε outside the root the whole √G + ε divides: −α·g/(√G + ε), not −α·g/√G + ε.
+    The textbook form keeps the single root √(G + ε) as the divisor."""
+    pytorch = run(method=method, grads=[2], start=[0], eps=0.5, convention="pytorch")
+    assert _formula(pytorch, "Δθₜ") == pytorch_update
+    # the number agrees with the bracketed reading: −0.1·2/(√Ĝ + 0.5)
+    assert pytorch.answers["delta_1"] == pytest.approx([-0.1 * 2 / (math.sqrt(g_hat) + 0.5)])
+    textbook = run(method=method, grads=[2], start=[0], eps=0.5)
+    assert _formula(textbook, "Δθₜ") == textbook_update
+
+
+def test_momentum_round_off_is_shown_as_zero():
+    # f = x² + 2y², θ₀ = (2, −1), α = 0.1, ρ = 0.9. y: g₁ = −4, Δ₁ = 0.4, y₁ = −0.6;
+    # g₂ = 4·(−0.6) = −2.4, Δ₂ = 0.9·0.4 + 0.24 = 0.6, y₂ = −0.6 + 0.6 = 0 exactly.
+    sol = run(method="momentum", loss="x^2 + 2y^2", start=[2, -1], steps=2)
+    assert sol.answers["theta_2"][1] == 0.0
+    assert sol.answers["theta_2"][0] == pytest.approx(0.92)
+    assert not any("10^" in (s.result or "") + (s.substituted or "") for s in sol.steps)
+
+
+def test_pytorch_adagrad_default_eps_is_torchs():
+    """torch.optim.Adagrad defaults to ε = 1e-10 (not 1e-8); with |g| = 1e-4 the difference shows."""
+    torch = pytest.importorskip("torch")
+    grads = [1e-4, 2e-4]
+    mine = traj(method="adagrad", grads=grads, start=[0.0], convention="pytorch")
+    ref = torch_traj(lambda ps: torch.optim.Adagrad(ps, lr=0.1), 2, start=[0.0], grads=grads)
+    np.testing.assert_allclose(mine, ref, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("method", "zh_name"),
+    [("sgd", "梯度下降（SGD）"), ("momentum", "动量法"), ("nesterov", "Nesterov 加速梯度")],
+)
+def test_worked_steps_name_the_method_in_chinese(method, zh_name):
+    sol = run(method=method, loss="x^2", start=[1])
+    intro = sol.steps[0].what
+    assert intro.zh == f"方法：{zh_name}，教材约定"
+    assert method not in intro.zh
+    summary = sol.steps[-1].grids[0].title
+    assert summary is not None and summary.zh == f"{zh_name}（教材）"
+    pytorch = run(method=method, loss="x^2", start=[1], convention="pytorch")
+    assert pytorch.steps[0].what.zh == f"方法：{zh_name}，PyTorch 约定"
+
+
+def test_clip_steps_carry_no_english_in_the_formula_line():
+    sol = CLIP.func(grad=[3, 4], mode="norm", threshold=2)
+    rescale = next(s for s in sol.steps if s.formula == "g ← b·g/‖g‖₂")
+    assert "factor" not in rescale.substituted
+    assert rescale.note is not None and rescale.note.zh == "缩放因子 b/‖g‖₂ = 0.4"
 
 
 # --------------------------------------------------------------------------- mistakes

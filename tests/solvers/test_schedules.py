@@ -228,3 +228,37 @@ def test_mistakes_not_applying_return_nothing():
 def test_bad_input(kwargs):
     with pytest.raises(SolverInputError):
         LR.func(**kwargs)
+
+
+# --------------------------------------------------------------------------- worked-step wording
+
+
+def _zh_text(sol) -> str:
+    """Everything a Chinese reader sees in the worked steps."""
+    parts = []
+    for s in sol.steps:
+        parts += [s.what.zh, s.formula or "", s.substituted or "", s.result or ""]
+        if s.note is not None:
+            parts.append(s.note.zh)
+    return "\n".join(parts)
+
+
+def test_warmup_steps_are_bilingual_and_show_the_shifted_clock():
+    # T = 50, T' = 5, t = 30: τ = 25 over T − T' = 45; ½·0.1·(1 + cos(25π/45)) = 0.0413176
+    sol = LR.func(schedule="warmup", lr0=0.1, t=30, T=50, warmup=5)
+    assert sol.answers["lr"] == pytest.approx(0.05 * (1 + math.cos(25 * math.pi / 45)))
+    zh = _zh_text(sol)
+    assert "余弦衰减" in zh
+    for english in ("cosine", "horizon"):
+        assert english not in zh
+    assert any(s.result == "τ = 25,  T − T' = 45" for s in sol.steps)
+    assert "T′" not in zh  # one prime symbol throughout, as in the question text (T')
+
+
+def test_piecewise_note_before_any_milestone():
+    sol = LR.func(schedule="piecewise", lr0=0.1, t=3, beta=0.5, milestones=[10, 20])
+    assert sol.answers["lr"] == pytest.approx(0.1)
+    note = sol.steps[0].note
+    assert note is not None and note.zh == "已到达：无（t = 3）" and note.en == "reached: none (t = 3)"
+    reached = LR.func(schedule="piecewise", lr0=0.1, t=25, beta=0.5, milestones=[10, 20]).steps[0].note
+    assert reached is not None and reached.en == "reached: T₁ = 10, T₂ = 20 (t = 25)"
