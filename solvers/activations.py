@@ -285,7 +285,7 @@ def _only(name: str, wanted: tuple[str, ...], result: Callable[[], dict[str, Any
 
 
 @mistake("activations.activation", "sigmoid_derivative_no_one_minus")
-def _sig_no_one_minus(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
+def _sig_no_one_minus(function: str, x: Any, **_: Any) -> dict[str, Any]:
     """σ'(x) written as σ(x): the factor (1 − σ(x)) is forgotten."""
     return _only(
         function,
@@ -295,14 +295,14 @@ def _sig_no_one_minus(function: str, x: Any, slope: float = 0.01, alpha: float =
 
 
 @mistake("activations.activation", "sigmoid_derivative_of_x")
-def _sig_of_x(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
+def _sig_of_x(function: str, x: Any, **_: Any) -> dict[str, Any]:
     """x(1 − x): the identity σ' = σ(1 − σ) applied to x instead of to σ(x)."""
     xs = as_array(x, "x")
     return _only(function, ("sigmoid",), lambda: {"derivative": (xs * (1 - xs)).tolist(), "derivative_expr": "x*(1-x)"})
 
 
 @mistake("activations.activation", "tanh_derivative_not_squared")
-def _tanh_not_squared(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
+def _tanh_not_squared(function: str, x: Any, **_: Any) -> dict[str, Any]:
     xs = as_array(x, "x")
     return _only(
         function, ("tanh",), lambda: {"derivative": (1 - np.tanh(xs)).tolist(), "derivative_expr": "1-tanh(x)"}
@@ -310,28 +310,28 @@ def _tanh_not_squared(function: str, x: Any, slope: float = 0.01, alpha: float =
 
 
 @mistake("activations.activation", "tanh_derivative_of_x")
-def _tanh_of_x(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
+def _tanh_of_x(function: str, x: Any, **_: Any) -> dict[str, Any]:
     """1 − x²: the identity tanh' = 1 − tanh² applied to x instead of tanh(x)."""
     xs = as_array(x, "x")
     return _only(function, ("tanh",), lambda: {"derivative": (1 - xs**2).tolist(), "derivative_expr": "1-x^2"})
 
 
 @mistake("activations.activation", "relu_derivative_negative_one")
-def _relu_negative_one(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
+def _relu_negative_one(function: str, x: Any, **_: Any) -> dict[str, Any]:
     """ReLU' = 1 everywhere (the left, flat half is forgotten)."""
     xs = as_array(x, "x")
     return _only(function, ("relu",), lambda: {"derivative": np.ones_like(xs).tolist()})
 
 
 @mistake("activations.activation", "relu_negative_passed")
-def _relu_negative_passed(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
+def _relu_negative_passed(function: str, x: Any, **_: Any) -> dict[str, Any]:
     """ReLU treated as the identity: negative inputs are passed through unchanged."""
     xs = as_array(x, "x")
     return _only(function, ("relu",), lambda: {"value": xs.tolist(), "derivative": np.ones_like(xs).tolist()})
 
 
 @mistake("activations.activation", "leaky_slope_forgotten")
-def _leaky_slope_forgotten(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
+def _leaky_slope_forgotten(function: str, x: Any, **_: Any) -> dict[str, Any]:
     """Leaky ReLU computed as plain ReLU: 0 (value and derivative) for x ≤ 0."""
     xs = as_array(x, "x")
     return _only(
@@ -342,14 +342,14 @@ def _leaky_slope_forgotten(function: str, x: Any, slope: float = 0.01, alpha: fl
 
 
 @mistake("activations.activation", "leaky_derivative_as_value")
-def _leaky_derivative_as_value(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
+def _leaky_derivative_as_value(function: str, x: Any, slope: float = 0.01, **_: Any) -> dict[str, Any]:
     """For x ≤ 0 the derivative written as γ·x (the value) instead of γ."""
     xs = as_array(x, "x")
     return _only(function, ("leaky_relu",), lambda: {"derivative": np.where(xs > 0, 1.0, float(slope) * xs).tolist()})
 
 
 @mistake("activations.activation", "elu_alpha_forgotten")
-def _elu_alpha_forgotten(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
+def _elu_alpha_forgotten(function: str, x: Any, **_: Any) -> dict[str, Any]:
     """ELU with α = 1 although the question gives another α."""
     xs = as_array(x, "x")
     return _only(
@@ -363,7 +363,7 @@ def _elu_alpha_forgotten(function: str, x: Any, slope: float = 0.01, alpha: floa
 
 
 @mistake("activations.activation", "elu_derivative_minus_alpha")
-def _elu_derivative_minus_alpha(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
+def _elu_derivative_minus_alpha(function: str, x: Any, alpha: float = 1.0, **_: Any) -> dict[str, Any]:
     """For x ≤ 0 the derivative written as α(eˣ − 1) (the value) instead of α·eˣ."""
     xs = as_array(x, "x")
     return _only(
@@ -372,7 +372,7 @@ def _elu_derivative_minus_alpha(function: str, x: Any, slope: float = 0.01, alph
 
 
 @mistake("activations.activation", "softplus_chain_rule_forgotten")
-def _softplus_chain(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
+def _softplus_chain(function: str, x: Any, **_: Any) -> dict[str, Any]:
     """d/dx ln(1 + eˣ) written as 1/(1 + eˣ): the inner derivative eˣ is dropped."""
     xs = as_array(x, "x")
     return _only(
@@ -381,7 +381,7 @@ def _softplus_chain(function: str, x: Any, slope: float = 0.01, alpha: float = 1
 
 
 @mistake("activations.activation", "log10_instead_of_ln")
-def _softplus_log10(function: str, x: Any, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
+def _softplus_log10(function: str, x: Any, **_: Any) -> dict[str, Any]:
     """softplus computed with the calculator's log key (base 10) instead of ln."""
     xs = as_array(x, "x")
     return _only(function, ("softplus",), lambda: {"value": (np.logaddexp(0.0, xs) / math.log(10)).tolist()})
@@ -854,13 +854,13 @@ def _chain_note(name: str) -> Text | None:
 
 
 @mistake("activations.chain", "weights_forgotten")
-def _chain_no_weights(function: str, z: Any, w: Any = None, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
+def _chain_no_weights(function: str, z: Any, slope: float = 0.01, alpha: float = 1.0, **_: Any) -> dict[str, Any]:
     zs = as_array(z, "z")
     return {"gradient": float(np.prod(derivative(check_function(function), zs, float(slope), float(alpha))))}
 
 
 @mistake("activations.chain", "sigmoid_derivative_no_one_minus")
-def _chain_sigmoid(function: str, z: Any, w: Any = None, slope: float = 0.01, alpha: float = 1.0) -> dict[str, Any]:
+def _chain_sigmoid(function: str, z: Any, w: Any = None, **_: Any) -> dict[str, Any]:
     if check_function(function) != "sigmoid":
         return {}
     zs = as_array(z, "z")

@@ -1134,13 +1134,7 @@ def multihead(
 
 @mistake("attention.multihead", "output_projection_forgotten")
 def _mh_no_wo(
-    d_model: int,
-    heads: int,
-    seq_len: Any = None,
-    d_k: Any = None,
-    d_v: Any = None,
-    bias: bool = True,
-    output_proj: bool = True,
+    d_model: int, heads: int, d_k: Any = None, d_v: Any = None, bias: bool = True, output_proj: bool = True, **_: Any
 ) -> dict[str, Any]:
     if not output_proj:
         return {}
@@ -1150,13 +1144,7 @@ def _mh_no_wo(
 
 @mistake("attention.multihead", "output_projection_counted")
 def _mh_extra_wo(
-    d_model: int,
-    heads: int,
-    seq_len: Any = None,
-    d_k: Any = None,
-    d_v: Any = None,
-    bias: bool = True,
-    output_proj: bool = True,
+    d_model: int, heads: int, d_k: Any = None, d_v: Any = None, bias: bool = True, output_proj: bool = True, **_: Any
 ) -> dict[str, Any]:
     """Counts W_O although the question says it is not part of the count."""
     if output_proj:
@@ -1167,13 +1155,7 @@ def _mh_extra_wo(
 
 @mistake("attention.multihead", "biases_forgotten")
 def _mh_no_bias(
-    d_model: int,
-    heads: int,
-    seq_len: Any = None,
-    d_k: Any = None,
-    d_v: Any = None,
-    bias: bool = True,
-    output_proj: bool = True,
+    d_model: int, heads: int, d_k: Any = None, d_v: Any = None, bias: bool = True, output_proj: bool = True, **_: Any
 ) -> dict[str, Any]:
     if not bias:
         return {}
@@ -1183,13 +1165,7 @@ def _mh_no_bias(
 
 @mistake("attention.multihead", "full_width_per_head")
 def _mh_full_width(
-    d_model: int,
-    heads: int,
-    seq_len: Any = None,
-    d_k: Any = None,
-    d_v: Any = None,
-    bias: bool = True,
-    output_proj: bool = True,
+    d_model: int, heads: int, seq_len: Any = None, bias: bool = True, output_proj: bool = True, **_: Any
 ) -> dict[str, Any]:
     """Gives every head d_model-wide projections (d_k = d_model), multiplying the Q/K/V cost by h."""
     d, h = int(d_model), int(heads)

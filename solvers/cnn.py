@@ -204,9 +204,7 @@ def conv2d(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any 
 
 
 @mistake("cnn.conv2d", "no_bias")
-def _conv_no_bias(
-    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True
-) -> dict[str, Any]:
+def _conv_no_bias(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, **_: Any) -> dict[str, Any]:
     n = _conv_numbers(input, filters, kernel, stride, padding)
     weights = filters * n["d"] * n["kh"] * n["kw"]
     return {"params": weights, "connections": weights * n["oh"] * n["ow"]}
@@ -234,35 +232,35 @@ def _sizes_with(formula: Any, input: Any, kernel: Any, stride: Any, padding: Any
 
 @mistake("cnn.conv2d", "no_floor")
 def _conv_no_floor(
-    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True
+    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, **_: Any
 ) -> dict[str, Any]:
     return _sizes_with(lambda m, k, s, p: (m - k + 2 * p) / s + 1, input, kernel, stride, padding, filters)
 
 
 @mistake("cnn.conv2d", "rounded_up")
 def _conv_rounded_up(
-    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True
+    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, **_: Any
 ) -> dict[str, Any]:
     return _sizes_with(lambda m, k, s, p: math.ceil((m - k + 2 * p) / s) + 1, input, kernel, stride, padding, filters)
 
 
 @mistake("cnn.conv2d", "padding_once")
 def _conv_padding_once(
-    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True
+    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, **_: Any
 ) -> dict[str, Any]:
     return _sizes_with(lambda m, k, s, p: (m - k + p) // s + 1, input, kernel, stride, padding, filters)
 
 
 @mistake("cnn.conv2d", "stride_ignored")
 def _conv_stride_ignored(
-    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True
+    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, **_: Any
 ) -> dict[str, Any]:
     return _sizes_with(lambda m, k, s, p: m - k + 2 * p + 1, input, kernel, stride, padding, filters)
 
 
 @mistake("cnn.conv2d", "plus_one_forgotten")
 def _conv_no_plus_one(
-    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, bias: bool = True
+    input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any = 0, **_: Any
 ) -> dict[str, Any]:
     return _sizes_with(lambda m, k, s, p: (m - k + 2 * p) // s, input, kernel, stride, padding, filters)
 
@@ -429,22 +427,20 @@ def pool2d(input: Any, kernel: Any, stride: Any = None, padding: Any = 0, mode: 
 
 
 @mistake("cnn.pool2d", "pool_as_conv")
-def _pool_as_conv(input: Any, kernel: Any, stride: Any = None, padding: Any = 0, mode: str = "max") -> dict[str, Any]:
+def _pool_as_conv(input: Any, kernel: Any, stride: Any = None, padding: Any = 0, **_: Any) -> dict[str, Any]:
     """Counts a K×K weight per map plus a bias, as if pooling were a depthwise convolution."""
     n = _pool_numbers(input, kernel, stride, padding)
     return {"params": n["d"] * (n["kh"] * n["kw"] + 1)}
 
 
 @mistake("cnn.pool2d", "subsample_no_bias")
-def _pool_no_bias(input: Any, kernel: Any, stride: Any = None, padding: Any = 0, mode: str = "max") -> dict[str, Any]:
+def _pool_no_bias(input: Any, kernel: Any, stride: Any = None, padding: Any = 0, **_: Any) -> dict[str, Any]:
     n = _pool_numbers(input, kernel, stride, padding)
     return {"params": n["d"], "connections": n["kh"] * n["kw"] * n["oh"] * n["ow"] * n["d"]}
 
 
 @mistake("cnn.pool2d", "stride_one")
-def _pool_stride_one(
-    input: Any, kernel: Any, stride: Any = None, padding: Any = 0, mode: str = "max"
-) -> dict[str, Any]:
+def _pool_stride_one(input: Any, kernel: Any, padding: Any = 0, **_: Any) -> dict[str, Any]:
     """Slides the window one pixel at a time although the stride equals the window."""
     h, w, d = _shape3(input)
     kh, kw = _pair(kernel)
@@ -624,12 +620,12 @@ def receptive_field(kernels: Any, strides: Any) -> Solution:
 
 
 @mistake("cnn.receptive_field", "strides_ignored")
-def _rf_strides_ignored(kernels: Any, strides: Any) -> dict[str, Any]:
+def _rf_strides_ignored(kernels: Any, **_: Any) -> dict[str, Any]:
     return {"rf": 1 + sum(int(k) - 1 for k in kernels)}
 
 
 @mistake("cnn.receptive_field", "kernels_multiplied")
-def _rf_kernels_multiplied(kernels: Any, strides: Any) -> dict[str, Any]:
+def _rf_kernels_multiplied(kernels: Any, **_: Any) -> dict[str, Any]:
     return {"rf": math.prod(int(k) for k in kernels)}
 
 

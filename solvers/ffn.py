@@ -172,13 +172,13 @@ def _params_bias_added(sizes: Any, bias: bool = True) -> dict[str, Any]:
 
 
 @mistake("ffn.params", "input_layer_counted")
-def _params_input_counted(sizes: Any, bias: bool = True) -> dict[str, Any]:
+def _params_input_counted(sizes: Any, **_: Any) -> dict[str, Any]:
     m = _sizes(sizes)
     return {"layers": len(m), "neurons": sum(m)}
 
 
 @mistake("ffn.params", "output_layer_not_counted")
-def _params_only_hidden(sizes: Any, bias: bool = True) -> dict[str, Any]:
+def _params_only_hidden(sizes: Any, **_: Any) -> dict[str, Any]:
     """Only the hidden layers counted as the network's layers."""
     m = _sizes(sizes)
     return {"layers": len(m) - 2, "neurons": sum(m[1:-1])}

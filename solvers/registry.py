@@ -122,8 +122,9 @@ def solver(
 
 
 def mistake(solver_id: str, name: str) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
-    """Register a mistake generator: same inputs as the solver, returns the wrong answers it
-    predicts (only the answer keys the misconception changes)."""
+    """Register a mistake generator: it is called with the solver's inputs as keywords and
+    returns the wrong answers it predicts (only the answer keys the misconception changes).
+    Name the inputs it uses and take the rest as ``**_``."""
 
     def decorate(func: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
         _REGISTRY[solver_id].mistakes[name] = func

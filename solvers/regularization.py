@@ -253,7 +253,7 @@ def _pen_not_squared(w: Any, lam: float, norm: str = "l2", half: bool = True, da
 
 
 @mistake("regularization.penalty", "l1_grad_as_2lam_w")
-def _pen_l1_2lw(w: Any, lam: float, norm: str = "l2", half: bool = True, data_loss: Any = None) -> dict[str, Any]:
+def _pen_l1_2lw(w: Any, lam: float, norm: str = "l2", **_: Any) -> dict[str, Any]:
     """Differentiates |w| as if it were w²."""
     if _norm(norm) != "l1":
         return {}
@@ -261,7 +261,7 @@ def _pen_l1_2lw(w: Any, lam: float, norm: str = "l2", half: bool = True, data_lo
 
 
 @mistake("regularization.penalty", "l1_abs_forgotten")
-def _pen_l1_signed(w: Any, lam: float, norm: str = "l2", half: bool = True, data_loss: Any = None) -> dict[str, Any]:
+def _pen_l1_signed(w: Any, lam: float, norm: str = "l2", data_loss: Any = None, **_: Any) -> dict[str, Any]:
     """Sums the signed weights instead of their absolute values."""
     if _norm(norm) != "l1":
         return {}
@@ -391,7 +391,7 @@ def _step_answers(wv: np.ndarray, gv: np.ndarray, alpha: float, rg: np.ndarray, 
 
 
 @mistake("regularization.sgd_step", "forgot_regularizer")
-def _sgd_no_reg(w: Any, g: Any, alpha: float, lam: float, norm: str = "l2", half: bool = True) -> dict[str, Any]:
+def _sgd_no_reg(w: Any, g: Any, alpha: float, norm: str = "l2", **_: Any) -> dict[str, Any]:
     wv, gv = _vector(w, "w"), _vector(g, "g")
     out = _step_answers(wv, gv, float(alpha), np.zeros_like(wv))
     if _norm(norm) == "l2":
@@ -409,7 +409,7 @@ def _sgd_ascent(w: Any, g: Any, alpha: float, lam: float, norm: str = "l2", half
 
 
 @mistake("regularization.sgd_step", "l1_grad_as_2lam_w")
-def _sgd_l1_2lw(w: Any, g: Any, alpha: float, lam: float, norm: str = "l2", half: bool = True) -> dict[str, Any]:
+def _sgd_l1_2lw(w: Any, g: Any, alpha: float, lam: float, norm: str = "l2", **_: Any) -> dict[str, Any]:
     if _norm(norm) != "l1":
         return {}
     wv, gv = _vector(w, "w"), _vector(g, "g")
@@ -512,18 +512,18 @@ def weight_decay(w: Any, g: Any, alpha: float, beta: float, half: bool = True) -
 
 
 @mistake("regularization.weight_decay", "lam_equals_beta")
-def _wd_lam_beta(w: Any, g: Any, alpha: float, beta: float, half: bool = True) -> dict[str, Any]:
+def _wd_lam_beta(beta: float, half: bool = True, **_: Any) -> dict[str, Any]:
     """Forgets that the learning rate multiplies λ in the SGD step."""
     return {"lam": float(beta) if half else float(beta) / 2}
 
 
 @mistake("regularization.weight_decay", "half_convention_swapped")
-def _wd_half(w: Any, g: Any, alpha: float, beta: float, half: bool = True) -> dict[str, Any]:
+def _wd_half(alpha: float, beta: float, half: bool = True, **_: Any) -> dict[str, Any]:
     return {"lam": float(beta) / (2 * float(alpha)) if half else float(beta) / float(alpha)}
 
 
 @mistake("regularization.weight_decay", "decay_after_step")
-def _wd_after(w: Any, g: Any, alpha: float, beta: float, half: bool = True) -> dict[str, Any]:
+def _wd_after(w: Any, g: Any, alpha: float, beta: float, **_: Any) -> dict[str, Any]:
     """Decays the already-updated weights: (1 − β)(w − αg)."""
     wv, gv = _vector(w, "w"), _vector(g, "g")
     return {"w_new": ((1 - float(beta)) * (wv - float(alpha) * gv)).tolist()}

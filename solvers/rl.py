@@ -630,7 +630,7 @@ def _return_gamma_first(rewards: Any, gamma: Any = 1.0) -> dict[str, Any]:
 
 
 @mistake("rl.discounted_return", "no_discount")
-def _return_no_discount(rewards: Any, gamma: Any = 1.0) -> dict[str, Any]:
+def _return_no_discount(rewards: Any, **_: Any) -> dict[str, Any]:
     r = _vector(rewards, "rewards")
     return {"return": sum(r), "returns": _returns(r, 1.0)}
 
@@ -817,7 +817,7 @@ def _traj_no_policy(
     trajectory: Any = None,
     transitions: Any = None,
     policy: Any = None,
-    gamma: Any = 1.0,
+    **_: Any,
 ) -> dict[str, Any]:
     """Multiplies only the transition probabilities (treats the agent's choices as certain)."""
     _, ps, _, _ = _trajectory_factors(pi, p, rewards, trajectory, transitions, policy)
@@ -833,7 +833,7 @@ def _traj_no_transition(
     trajectory: Any = None,
     transitions: Any = None,
     policy: Any = None,
-    gamma: Any = 1.0,
+    **_: Any,
 ) -> dict[str, Any]:
     pis, _, _, _ = _trajectory_factors(pi, p, rewards, trajectory, transitions, policy)
     return {"probability": _num(p0, "p0") * float(np.prod(pis))}
@@ -841,14 +841,13 @@ def _traj_no_transition(
 
 @mistake("rl.trajectory_probability", "start_forgotten")
 def _traj_no_start(
-    p0: Any = 1.0,
     pi: Any = None,
     p: Any = None,
     rewards: Any = None,
     trajectory: Any = None,
     transitions: Any = None,
     policy: Any = None,
-    gamma: Any = 1.0,
+    **_: Any,
 ) -> dict[str, Any]:
     pis, ps, _, _ = _trajectory_factors(pi, p, rewards, trajectory, transitions, policy)
     return {"probability": float(np.prod(pis) * np.prod(ps))}
@@ -1080,12 +1079,7 @@ def _only(sol: Solution, *keys: str) -> dict[str, Any]:
 
 @mistake("rl.bellman_v", "gamma_forgotten")
 def _bv_gamma(
-    transitions: Any,
-    values: Any = None,
-    gamma: Any = 1.0,
-    policy: Any = None,
-    method: str = "expectation",
-    state: Any = None,
+    transitions: Any, values: Any = None, policy: Any = None, method: str = "expectation", state: Any = None, **_: Any
 ) -> dict[str, Any]:
     return _only(_bellman_v_numbers(transitions, values, 1.0, policy, method, state), "values", "v")
 
@@ -1250,11 +1244,11 @@ def _bq_gamma(
     transitions: Any,
     state: Any,
     action: Any,
-    gamma: Any = 1.0,
     values: Any = None,
     q: Any = None,
     policy: Any = None,
     method: str = "expectation",
+    **_: Any,
 ) -> dict[str, Any]:
     return _only(_bellman_q_numbers(transitions, state, action, 1.0, values, q, policy, method), "q")
 
@@ -1285,8 +1279,8 @@ def _bq_mean(
     gamma: Any = 1.0,
     values: Any = None,
     q: Any = None,
-    policy: Any = None,
     method: str = "expectation",
+    **_: Any,
 ) -> dict[str, Any]:
     if method != "optimality" or q is None:
         return {}
@@ -1530,11 +1524,11 @@ def _pe_sync(
 def _pe_gamma(
     transitions: Any,
     policy: Any = None,
-    gamma: Any = 1.0,
     sweeps: Any = "converge",
     inplace: bool = False,
     values: Any = None,
     tol: Any = 1e-6,
+    **_: Any,
 ) -> dict[str, Any]:
     if _parse_sweeps(sweeps) is None:
         return {}  # with γ = 1 the values may not converge at all
@@ -1597,12 +1591,7 @@ def _vi_sync(
 
 @mistake("rl.value_iteration", "gamma_forgotten")
 def _vi_gamma(
-    transitions: Any,
-    gamma: Any = 1.0,
-    sweeps: Any = "converge",
-    inplace: bool = False,
-    values: Any = None,
-    tol: Any = 1e-6,
+    transitions: Any, sweeps: Any = "converge", inplace: bool = False, values: Any = None, tol: Any = 1e-6, **_: Any
 ) -> dict[str, Any]:
     if _parse_sweeps(sweeps) is None:
         return {}
@@ -1789,7 +1778,7 @@ def policy_iteration(transitions: Any, gamma: Any = 1.0, policy: Any = None, val
 
 
 @mistake("rl.policy_iteration", "gamma_forgotten")
-def _pi_gamma(transitions: Any, gamma: Any = 1.0, policy: Any = None, values: Any = None) -> dict[str, Any]:
+def _pi_gamma(transitions: Any, policy: Any = None, values: Any = None, **_: Any) -> dict[str, Any]:
     try:
         sol = policy_iteration(transitions, 1.0, policy, values)
     except SolverInputError:
@@ -1970,12 +1959,12 @@ def _gw_sync(
 @mistake("rl.gridworld", "gamma_forgotten")
 def _gw_gamma(
     size: Any = 4,
-    gamma: Any = 1.0,
     reward: Any = -1.0,
     method: str = "policy-evaluation",
     sweeps: Any = "converge",
     inplace: bool = False,
     tol: Any = 1e-6,
+    **_: Any,
 ) -> dict[str, Any]:
     try:
         return _only(_gridworld_solution(size, 1.0, reward, method, sweeps, inplace, tol), "values")
@@ -2254,11 +2243,11 @@ def _mc_no_discount(
     episodes: Any,
     state: Any,
     action: Any = None,
-    gamma: Any = 1.0,
     visit: str = "first",
     update: str = "mean",
     alpha: Any = None,
     q0: Any = 0.0,
+    **_: Any,
 ) -> dict[str, Any]:
     return _only(_mc_solution(episodes, state, action, 1.0, visit, update, alpha, q0), "estimate")
 
@@ -2439,7 +2428,7 @@ def _td_taken(
 
 @mistake("rl.td_update", "gamma_forgotten")
 def _td_gamma(
-    method: str, q: Any, reward: Any, alpha: Any, gamma: Any = 1.0, next_q: Any = None, next_action: Any = None
+    method: str, q: Any, reward: Any, alpha: Any, next_q: Any = None, next_action: Any = None, **_: Any
 ) -> dict[str, Any]:
     return _td_keys(_td_numbers(method, q, reward, 1.0, alpha, next_q, next_action))
 
@@ -2648,16 +2637,12 @@ def _ep_taken(
 
 
 @mistake("rl.td_episode", "gamma_forgotten")
-def _ep_gamma(
-    method: str, q: Any, episode: Any, alpha: Any, gamma: Any = 1.0, next_action: Any = None
-) -> dict[str, Any]:
+def _ep_gamma(method: str, q: Any, episode: Any, alpha: Any, next_action: Any = None, **_: Any) -> dict[str, Any]:
     return _episode_keys(method, q, episode, alpha, 1.0, next_action)
 
 
 @mistake("rl.td_episode", "alpha_forgotten")
-def _ep_alpha(
-    method: str, q: Any, episode: Any, alpha: Any, gamma: Any = 1.0, next_action: Any = None
-) -> dict[str, Any]:
+def _ep_alpha(method: str, q: Any, episode: Any, gamma: Any = 1.0, next_action: Any = None, **_: Any) -> dict[str, Any]:
     return _episode_keys(method, q, episode, 1.0, gamma, next_action)
 
 

@@ -395,9 +395,7 @@ def bidirectional(
 
 
 @mistake("rnn.bidirectional", "outputs_not_concatenated")
-def _bi_not_concat(
-    seq_len: int, input: int, hidden: int, cell: str = "srn", convention: str = "textbook", merge: str = "concat"
-) -> dict[str, Any]:
+def _bi_not_concat(seq_len: int, hidden: int, merge: str = "concat", **_: Any) -> dict[str, Any]:
     if merge != "concat":
         return {}
     return {"output_size": int(hidden), "output_shape": (int(seq_len), int(hidden))}
@@ -405,7 +403,7 @@ def _bi_not_concat(
 
 @mistake("rnn.bidirectional", "params_not_doubled")
 def _bi_params_once(
-    seq_len: int, input: int, hidden: int, cell: str = "srn", convention: str = "textbook", merge: str = "concat"
+    input: int, hidden: int, cell: str = "srn", convention: str = "textbook", **_: Any
 ) -> dict[str, Any]:
     d, h, _ = _check_sizes(cell, input, hidden)
     return {"params": count_params(cell, d, h, _check_convention(convention))["params"]}
@@ -1175,7 +1173,7 @@ def _fp(activation: str, z: float, fprime: Any) -> float:
 
 
 @mistake("rnn.gradient", "fprime_ignored")
-def _grad_no_fprime(u: float, t: int, activation: str = "tanh", z: float = 0.0, fprime: Any = None) -> dict[str, Any]:
+def _grad_no_fprime(u: float, t: int, **_: Any) -> dict[str, Any]:
     """|u|^t: forgets the activation's derivative in every factor."""
     factor = abs(float(u))
     return {"factor": factor, "gradient": factor ** int(t), "trend": _trend(factor)}

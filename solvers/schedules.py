@@ -442,17 +442,7 @@ def _with_cos(
 
 @mistake("schedules.lr_schedule", "cosine_without_pi")
 def _cos_no_pi(
-    schedule: str,
-    lr0: float,
-    t: int,
-    beta: float | None = None,
-    T: int | None = None,
-    warmup: int | None = None,
-    after: str = "cosine",
-    milestones: Any = None,
-    betas: Any = None,
-    lr_max: float | None = None,
-    step_size: int | None = None,
+    schedule: str, lr0: float, t: int, T: int | None = None, warmup: int | None = None, after: str = "cosine", **_: Any
 ) -> dict[str, Any]:
     """cos(t/T) instead of cos(tπ/T)."""
     return _with_cos(schedule, lr0, t, T, warmup, after, with_pi=False)
@@ -460,17 +450,7 @@ def _cos_no_pi(
 
 @mistake("schedules.lr_schedule", "cosine_degree_mode")
 def _cos_degrees_mistake(
-    schedule: str,
-    lr0: float,
-    t: int,
-    beta: float | None = None,
-    T: int | None = None,
-    warmup: int | None = None,
-    after: str = "cosine",
-    milestones: Any = None,
-    betas: Any = None,
-    lr_max: float | None = None,
-    step_size: int | None = None,
+    schedule: str, lr0: float, t: int, T: int | None = None, warmup: int | None = None, after: str = "cosine", **_: Any
 ) -> dict[str, Any]:
     """tπ/T typed into a calculator left in degree mode."""
     return _with_cos(schedule, lr0, t, T, warmup, after, cos=_cos_degrees)
@@ -478,17 +458,7 @@ def _cos_degrees_mistake(
 
 @mistake("schedules.lr_schedule", "cosine_no_half")
 def _cos_no_half(
-    schedule: str,
-    lr0: float,
-    t: int,
-    beta: float | None = None,
-    T: int | None = None,
-    warmup: int | None = None,
-    after: str = "cosine",
-    milestones: Any = None,
-    betas: Any = None,
-    lr_max: float | None = None,
-    step_size: int | None = None,
+    schedule: str, lr0: float, t: int, T: int | None = None, warmup: int | None = None, after: str = "cosine", **_: Any
 ) -> dict[str, Any]:
     """α₀·(1 + cos(tπ/T)): the ½ forgotten, so the schedule starts at 2α₀."""
     return _with_cos(schedule, lr0, t, T, warmup, after, half=False)
@@ -500,13 +470,9 @@ def _exp_confusion(
     lr0: float,
     t: int,
     beta: float | None = None,
-    T: int | None = None,
     warmup: int | None = None,
     after: str = "cosine",
-    milestones: Any = None,
-    betas: Any = None,
-    lr_max: float | None = None,
-    step_size: int | None = None,
+    **_: Any,
 ) -> dict[str, Any]:
     """α₀·exp(−βt) where α₀·β^t was asked, or the other way round."""
     schedule = str(schedule).lower()
@@ -528,19 +494,7 @@ def _exp_confusion(
 
 
 @mistake("schedules.lr_schedule", "inverse_time_missing_one")
-def _inverse_no_one(
-    schedule: str,
-    lr0: float,
-    t: int,
-    beta: float | None = None,
-    T: int | None = None,
-    warmup: int | None = None,
-    after: str = "cosine",
-    milestones: Any = None,
-    betas: Any = None,
-    lr_max: float | None = None,
-    step_size: int | None = None,
-) -> dict[str, Any]:
+def _inverse_no_one(schedule: str, lr0: float, t: int, beta: float | None = None, **_: Any) -> dict[str, Any]:
     """α₀/(β·t): the 1 in the denominator forgotten."""
     if str(schedule).lower() != "inverse-time" or beta is None or int(t) == 0 or float(beta) == 0:
         return {}
@@ -550,17 +504,7 @@ def _inverse_no_one(
 
 @mistake("schedules.lr_schedule", "milestone_off_by_one")
 def _milestone_late(
-    schedule: str,
-    lr0: float,
-    t: int,
-    beta: float | None = None,
-    T: int | None = None,
-    warmup: int | None = None,
-    after: str = "cosine",
-    milestones: Any = None,
-    betas: Any = None,
-    lr_max: float | None = None,
-    step_size: int | None = None,
+    schedule: str, lr0: float, t: int, beta: float | None = None, milestones: Any = None, betas: Any = None, **_: Any
 ) -> dict[str, Any]:
     """The decay applied only after the milestone (T_k < t) instead of from it (T_k ≤ t)."""
     if str(schedule).lower() != "piecewise":
@@ -579,10 +523,7 @@ def _warmup_unshifted(
     T: int | None = None,
     warmup: int | None = None,
     after: str = "cosine",
-    milestones: Any = None,
-    betas: Any = None,
-    lr_max: float | None = None,
-    step_size: int | None = None,
+    **_: Any,
 ) -> dict[str, Any]:
     """After the warmup, the decay run on the raw clock t (and horizon T) instead of t − T'."""
     if str(schedule).lower() != "warmup" or not warmup or int(t) <= int(warmup):
@@ -596,17 +537,7 @@ def _warmup_unshifted(
 
 @mistake("schedules.lr_schedule", "cycle_length_confused")
 def _cycle_confused(
-    schedule: str,
-    lr0: float,
-    t: int,
-    beta: float | None = None,
-    T: int | None = None,
-    warmup: int | None = None,
-    after: str = "cosine",
-    milestones: Any = None,
-    betas: Any = None,
-    lr_max: float | None = None,
-    step_size: int | None = None,
+    schedule: str, lr0: float, t: int, lr_max: float | None = None, step_size: int | None = None, **_: Any
 ) -> dict[str, Any]:
     """ΔT taken as the whole cycle (up and down in ΔT steps) instead of the half cycle."""
     if str(schedule).lower() != "cyclic" or lr_max is None or not step_size:

@@ -575,19 +575,19 @@ def shapes(seq_len: int, d_model: int, heads: int, d_ff: int) -> Solution:
 
 
 @mistake("transformer.shapes", "head_dim_not_split")
-def _sh_not_split(seq_len: int, d_model: int, heads: int, d_ff: int) -> dict[str, Any]:
+def _sh_not_split(seq_len: int, d_model: int, heads: int, **_: Any) -> dict[str, Any]:
     n, d, h = int(seq_len), int(d_model), int(heads)
     return {"q_shape": (n, d), "head_shape": (n, d), "concat_shape": (n, h * d)}
 
 
 @mistake("transformer.shapes", "scores_n_by_dk")
-def _sh_scores(seq_len: int, d_model: int, heads: int, d_ff: int) -> dict[str, Any]:
+def _sh_scores(seq_len: int, d_model: int, heads: int, **_: Any) -> dict[str, Any]:
     n, d, h = int(seq_len), int(d_model), int(heads)
     return {"scores_shape": (n, d // h)}
 
 
 @mistake("transformer.shapes", "ffn_output_d_ff")
-def _sh_ffn_out(seq_len: int, d_model: int, heads: int, d_ff: int) -> dict[str, Any]:
+def _sh_ffn_out(seq_len: int, d_ff: int, **_: Any) -> dict[str, Any]:
     """Stops after the first FFN linear map, so the layer output is n × d_ff."""
     return {"output_shape": (int(seq_len), int(d_ff))}
 

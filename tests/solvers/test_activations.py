@@ -234,13 +234,15 @@ def test_chain_hand_example_and_mistakes():
     sol = CHAIN.func("sigmoid", [0, 0, 0], [2, 2, 2])
     assert sol.answers["factors"] == [0.25, 0.25, 0.25]
     assert sol.answers["gradient"] == pytest.approx(0.125)
-    assert CHAIN.mistakes["weights_forgotten"]("sigmoid", [0, 0, 0], [2, 2, 2])["gradient"] == pytest.approx(0.25**3)
-    assert CHAIN.mistakes["sigmoid_derivative_no_one_minus"]("sigmoid", [0, 0, 0], [2, 2, 2])[
+    assert CHAIN.mistakes["weights_forgotten"](function="sigmoid", z=[0, 0, 0], w=[2, 2, 2])[
+        "gradient"
+    ] == pytest.approx(0.25**3)
+    assert CHAIN.mistakes["sigmoid_derivative_no_one_minus"](function="sigmoid", z=[0, 0, 0], w=[2, 2, 2])[
         "gradient"
     ] == pytest.approx(1.0)
-    assert CHAIN.mistakes["values_instead_of_derivatives"]("tanh", [1, 2], None)["gradient"] == pytest.approx(
-        math.tanh(1) * math.tanh(2)
-    )
+    assert CHAIN.mistakes["values_instead_of_derivatives"](function="tanh", z=[1, 2], w=None)[
+        "gradient"
+    ] == pytest.approx(math.tanh(1) * math.tanh(2))
     with pytest.raises(SolverInputError):
         CHAIN.func("sigmoid", [0, 1], [1, 2, 3])
 
