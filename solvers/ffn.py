@@ -486,108 +486,50 @@ def _forward_mistake(inputs: dict[str, Any], **flags: Any) -> dict[str, Any]:
     return _forward_answers(values)
 
 
+def _final_layer(result: dict[str, Any]) -> dict[str, Any]:
+    """Only the last layer's activation and the output (what an output-layer mistake changes)."""
+    last = max(int(k[1:]) for k in result if k.startswith("a"))
+    return {f"a{last}": result[f"a{last}"], "output": result["output"]}
+
+
 @mistake("ffn.forward", "biases_forgotten")
-def _fwd_no_bias(
-    x: Any,
-    W1: Any,
-    b1: Any = None,
-    W2: Any = None,
-    b2: Any = None,
-    W3: Any = None,
-    b3: Any = None,
-    activation: str = "relu",
-    output: str = "linear",
-    slope: float = 0.01,
-    alpha: float = 1.0,
-) -> dict[str, Any]:
-    return _forward_mistake(dict(locals()), use_bias=False)
+def _fwd_no_bias(**inputs: Any) -> dict[str, Any]:
+    return _forward_mistake(inputs, use_bias=False)
 
 
 @mistake("ffn.forward", "output_activation_applied")
-def _fwd_output_act(
-    x: Any,
-    W1: Any,
-    b1: Any = None,
-    W2: Any = None,
-    b2: Any = None,
-    W3: Any = None,
-    b3: Any = None,
-    activation: str = "relu",
-    output: str = "linear",
-    slope: float = 0.01,
-    alpha: float = 1.0,
-) -> dict[str, Any]:
+def _fwd_output_act(**inputs: Any) -> dict[str, Any]:
     """The hidden activation also applied to a linear output layer."""
-    act, out = _check_choices(activation, output)
+    act, out = _check_choices(inputs.get("activation", "relu"), inputs.get("output", "linear"))
     if out != "linear":
         return {}
-    result = _forward_mistake(dict(locals()), output_kind=act)
-    last = max(int(k[1:]) for k in result if k.startswith("a"))
-    return {f"a{last}": result[f"a{last}"], "output": result["output"]}
+    return _final_layer(_forward_mistake(inputs, output_kind=act))
 
 
 @mistake("ffn.forward", "output_activation_forgotten")
-def _fwd_output_forgotten(
-    x: Any,
-    W1: Any,
-    b1: Any = None,
-    W2: Any = None,
-    b2: Any = None,
-    W3: Any = None,
-    b3: Any = None,
-    activation: str = "relu",
-    output: str = "linear",
-    slope: float = 0.01,
-    alpha: float = 1.0,
-) -> dict[str, Any]:
+def _fwd_output_forgotten(**inputs: Any) -> dict[str, Any]:
     """z⁽ᴸ⁾ given as the output although the output layer has a sigmoid/softmax."""
-    _, out = _check_choices(activation, output)
+    _, out = _check_choices(inputs.get("activation", "relu"), inputs.get("output", "linear"))
     if out == "linear":
         return {}
-    result = _forward_mistake(dict(locals()), output_kind="linear")
-    last = max(int(k[1:]) for k in result if k.startswith("a"))
-    return {f"a{last}": result[f"a{last}"], "output": result["output"]}
+    return _final_layer(_forward_mistake(inputs, output_kind="linear"))
 
 
 @mistake("ffn.forward", "hidden_activation_forgotten")
-def _fwd_hidden_forgotten(
-    x: Any,
-    W1: Any,
-    b1: Any = None,
-    W2: Any = None,
-    b2: Any = None,
-    W3: Any = None,
-    b3: Any = None,
-    activation: str = "relu",
-    output: str = "linear",
-    slope: float = 0.01,
-    alpha: float = 1.0,
-) -> dict[str, Any]:
+def _fwd_hidden_forgotten(**inputs: Any) -> dict[str, Any]:
     """a⁽ˡ⁾ = z⁽ˡ⁾ in the hidden layers (no nonlinearity)."""
-    if W2 is None:
+    if inputs.get("W2") is None:
         return {}
-    return _forward_mistake(dict(locals()), hidden_act=False)
+    return _forward_mistake(inputs, hidden_act=False)
 
 
 @mistake("ffn.forward", "w_transposed")
-def _fwd_transposed(
-    x: Any,
-    W1: Any,
-    b1: Any = None,
-    W2: Any = None,
-    b2: Any = None,
-    W3: Any = None,
-    b3: Any = None,
-    activation: str = "relu",
-    output: str = "linear",
-    slope: float = 0.01,
-    alpha: float = 1.0,
-) -> dict[str, Any]:
+def _fwd_transposed(**inputs: Any) -> dict[str, Any]:
     """Wᵀa instead of Wa (only possible, and only caught, where W is square)."""
-    _, layers = _layers(x, W1, b1, W2, b2, W3, b3)
+    _, layers = _layers(*(inputs.get(k) for k in ("x", "W1", "b1", "W2", "b2", "W3", "b3")))
     if not any(W.shape[0] == W.shape[1] for W, _ in layers):
         return {}
-    return _forward_mistake(dict(locals()), transpose_square=True)
+    return _forward_mistake(inputs, transpose_square=True)
 
 
 @carry("ffn.forward", "output")

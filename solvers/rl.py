@@ -2047,12 +2047,12 @@ def _mc_visits(
 def _mc_solution(
     episodes: Any,
     state: Any,
-    action: Any,
-    gamma: Any,
-    visit: str,
-    update: str,
-    alpha: Any,
-    q0: Any,
+    action: Any = None,
+    gamma: Any = 1.0,
+    visit: str = "first",
+    update: str = "mean",
+    alpha: Any = None,
+    q0: Any = 0.0,
     force_every: bool | None = None,
     from_start: bool = False,
     force_mean: bool = False,
@@ -2188,85 +2188,36 @@ def monte_carlo(
 
 
 @mistake("rl.monte_carlo", "every_visit_instead_of_first")
-def _mc_every(
-    episodes: Any,
-    state: Any,
-    action: Any = None,
-    gamma: Any = 1.0,
-    visit: str = "first",
-    update: str = "mean",
-    alpha: Any = None,
-    q0: Any = 0.0,
-) -> dict[str, Any]:
+def _mc_every(visit: str = "first", **inputs: Any) -> dict[str, Any]:
     if visit != "first":
         return {}
-    return _only(
-        _mc_solution(episodes, state, action, gamma, visit, update, alpha, q0, force_every=True), "estimate", "count"
-    )
+    return _only(_mc_solution(visit=visit, force_every=True, **inputs), "estimate", "count")
 
 
 @mistake("rl.monte_carlo", "first_visit_instead_of_every")
-def _mc_first(
-    episodes: Any,
-    state: Any,
-    action: Any = None,
-    gamma: Any = 1.0,
-    visit: str = "first",
-    update: str = "mean",
-    alpha: Any = None,
-    q0: Any = 0.0,
-) -> dict[str, Any]:
+def _mc_first(visit: str = "first", **inputs: Any) -> dict[str, Any]:
     if visit != "every":
         return {}
-    return _only(
-        _mc_solution(episodes, state, action, gamma, visit, update, alpha, q0, force_every=False), "estimate", "count"
-    )
+    return _only(_mc_solution(visit=visit, force_every=False, **inputs), "estimate", "count")
 
 
 @mistake("rl.monte_carlo", "return_from_episode_start")
-def _mc_from_start(
-    episodes: Any,
-    state: Any,
-    action: Any = None,
-    gamma: Any = 1.0,
-    visit: str = "first",
-    update: str = "mean",
-    alpha: Any = None,
-    q0: Any = 0.0,
-) -> dict[str, Any]:
+def _mc_from_start(**inputs: Any) -> dict[str, Any]:
     """Uses the whole episode's return G₀ instead of the return from the visit onward."""
-    return _only(_mc_solution(episodes, state, action, gamma, visit, update, alpha, q0, from_start=True), "estimate")
+    return _only(_mc_solution(from_start=True, **inputs), "estimate")
 
 
 @mistake("rl.monte_carlo", "no_discount")
-def _mc_no_discount(
-    episodes: Any,
-    state: Any,
-    action: Any = None,
-    visit: str = "first",
-    update: str = "mean",
-    alpha: Any = None,
-    q0: Any = 0.0,
-    **_: Any,
-) -> dict[str, Any]:
-    return _only(_mc_solution(episodes, state, action, 1.0, visit, update, alpha, q0), "estimate")
+def _mc_no_discount(**inputs: Any) -> dict[str, Any]:
+    return _only(_mc_solution(**{**inputs, "gamma": 1.0}), "estimate")
 
 
 @mistake("rl.monte_carlo", "sample_mean_instead_of_alpha")
-def _mc_mean(
-    episodes: Any,
-    state: Any,
-    action: Any = None,
-    gamma: Any = 1.0,
-    visit: str = "first",
-    update: str = "mean",
-    alpha: Any = None,
-    q0: Any = 0.0,
-) -> dict[str, Any]:
+def _mc_mean(**inputs: Any) -> dict[str, Any]:
     """Averages the returns although the question asks for constant-α incremental updates."""
-    if update != "incremental" or alpha is None:
+    if inputs.get("update") != "incremental" or inputs.get("alpha") is None:
         return {}
-    return _only(_mc_solution(episodes, state, action, gamma, visit, update, alpha, q0, force_mean=True), "estimate")
+    return _only(_mc_solution(force_mean=True, **inputs), "estimate")
 
 
 # --------------------------------------------------------------------------- SARSA and Q-learning
