@@ -127,19 +127,30 @@ def test_placeholders_do_not_pretend_to_work():
     assert result.exit_code == 1 and "not built yet" in result.stderr
 
 
-def test_help_follows_the_language(monkeypatch):
-    monkeypatch.setenv("EXAMPREP_LANG", "zh")
+def _rebuild_cli():
+    """Help strings are chosen when the app is built: rebuild the app and every command group."""
     import importlib
+    import sys
 
     import examprep.cli
 
-    cli = importlib.reload(examprep.cli)  # help strings are chosen when the app is built
+    for name in sorted(n for n in sys.modules if n.startswith("examprep.cli.")):
+        if name != "examprep.cli.base":
+            del sys.modules[name]
+            delattr(examprep.cli, name.rsplit(".", 1)[1])
+    importlib.reload(sys.modules["examprep.cli.base"])
+    return importlib.reload(examprep.cli)
+
+
+def test_help_follows_the_language(monkeypatch):
+    monkeypatch.setenv("EXAMPREP_LANG", "zh")
+    cli = _rebuild_cli()
     try:
         result = runner.invoke(cli.app, ["--help"])
         assert "练习一个主题" in result.stdout
     finally:
         monkeypatch.delenv("EXAMPREP_LANG")
-        importlib.reload(examprep.cli)
+        _rebuild_cli()
 
 
 def test_question_text_with_brackets_is_shown_verbatim(tmp_path):

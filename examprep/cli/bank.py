@@ -1,0 +1,125 @@
+"""``examprep bank list|show|check``: browse and self-test the question bank."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+
+from examprep.cli.base import BankOption, LangOption, app, fail, lang_of, load_bank
+from examprep.i18n import help_text as H
+
+bank_app = typer.Typer(help=H("Browse and self-test the question bank.", "浏览题库并自检。"), no_args_is_help=True)
+app.add_typer(bank_app, name="bank")
+
+
+@bank_app.command("list", help=H("List the templates: id, topic, kind.", "列出题目：id、主题、类型。"))
+def bank_list(
+    topic: str | None = typer.Option(None, "--topic", help=H("Only this topic.", "只看该主题。")),
+    as_json: bool = typer.Option(False, "--json", help=H("JSON output.", "以 JSON 输出。")),
+    lang: str | None = LangOption,
+    bank: list[str] | None = BankOption,
+) -> None:
+    """List the templates: id, topic, kind."""
+    language = lang_of(lang)
+    loaded = load_bank(bank, language)
+    rows = [t for t in loaded.templates.values() if topic is None or t.topic == topic]
+    if as_json:
+        data = [
+            {"id": t.id, "topic": t.topic, "kind": t.kind, "points": t.points, "title": t.title.get(language)}
+            for t in rows
+        ]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        return
+    from rich.table import Table
+
+    from examprep.render.console import make_console
+
+    table = Table("id", "topic", "kind", "title")
+    for tpl in rows:
+        table.add_row(tpl.id, tpl.topic, tpl.kind, tpl.title.get(language))
+    make_console().print(table)
+
+
+@bank_app.command(
+    "show",
+    help=H(
+        "Show one variant of a template with its answers and worked solution.",
+        "显示某题目的一个变式及其答案和详细解答。",
+    ),
+)
+def bank_show(
+    template_id: str = typer.Argument(
+        ..., help=H("Template id (see 'examprep bank list').", "题目 id（见 'examprep bank list'）。")
+    ),
+    seed: int = typer.Option(1, "--seed", help=H("Which variant.", "第几个变式。")),
+    lang: str | None = LangOption,
+    bank: list[str] | None = BankOption,
+) -> None:
+    """Show one variant of a template with its answers and worked solution."""
+    from examprep.bank.question import TemplateError, build_question
+    from examprep.bank.sampling import SamplingError
+    from examprep.grading.parse import show_value
+    from examprep.i18n import t
+    from examprep.render.console import make_console
+    from examprep.render.drill_ui import RichDrillUI
+
+    language = lang_of(lang)
+    loaded = load_bank(bank, language)
+    template = loaded.get(template_id)
+    if template is None:
+        raise fail(t("unknown_template", language, id=template_id), 2)
+    console = make_console()
+    if template.kind != "calc":
+        console.print(f"[bold]{template.title.get(language)}[/bold] ({template.kind}, {template.points:g})\n")
+        console.print(template.text.get(language) + "\n")
+        for point in template.rubric:
+            console.print(f"  • {point.point.get(language)} [dim](×{point.weight:g})[/dim]")
+        if template.model_answer:
+            console.print("\n" + template.model_answer.get(language))
+        return
+    try:
+        question = build_question(template, seed)
+    except (TemplateError, SamplingError) as exc:
+        raise fail(str(exc)) from None
+    ui = RichDrillUI(console, language, interactive=True)
+    ui.show_question(1, 1, question)
+    for part in template.parts:
+        console.print(
+            f"  {part.prompt.get(language)}: [bold green]{show_value(part.type, question.expected(part))}[/bold green]"
+        )
+    ui.show_solution(question)
+
+
+@bank_app.command(
+    "check",
+    help=H(
+        "Self-test every template: right answers score full marks, mistakes are caught, junk is refused.",
+        "自检所有题目：正确答案得满分、常见错误被识别、乱码被拒绝。",
+    ),
+)
+def bank_check(
+    variants: int = typer.Option(5, "--variants", min=1, help=H("Variants per template.", "每个题目检查的变式数。")),
+    topic: str | None = typer.Option(None, "--topic", help=H("Only this topic.", "只看该主题。")),
+    lang: str | None = LangOption,
+    bank: list[str] | None = BankOption,
+) -> None:
+    """Self-test every template: right answers score full marks, mistakes are caught, junk is refused."""
+    from examprep.bank.check import check_bank
+    from examprep.i18n import t
+    from examprep.render.console import make_console
+
+    language = lang_of(lang)
+    loaded = load_bank(bank, language)
+    reports = check_bank(loaded, variants, topic)
+    failed = [r for r in reports if not r.ok]
+    console = make_console()
+    if failed:
+        console.print(t("check_failed", language, failed=len(failed), count=len(reports)), markup=False)
+        for report in failed:
+            console.print(f"  {report.template_id}", markup=False)
+            for failure in report.failures[:10]:
+                console.print(f"    - {failure}", markup=False)
+        raise typer.Exit(1)
+    console.print(t("check_ok", language, count=len(reports), variants=variants), markup=False)
