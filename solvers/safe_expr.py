@@ -26,6 +26,10 @@ MAX_LENGTH = 500
 MAX_DEPTH = 40
 MAX_POWER_DIGITS = 400
 MAX_EXPONENT = 1000
+# The largest magnitude a value may reach: what a float can hold. Python's integers would go on
+# growing (10^200·10^200 is exact), but every grader and solver works in floats, so a larger
+# number is refused here, with a message, rather than overflowing later.
+MAX_MAGNITUDE = 1.7976931348623157e308
 
 
 class ExprError(ValueError):
@@ -151,7 +155,8 @@ def tokenize(text: str) -> list[tuple[str, str]]:
         match = _TOKEN.match(text, pos)
         if match is None or match.end() == pos:
             bad = text[pos:].strip()[:1] or text[pos]
-            raise ExprError(f"unexpected character {bad!r}", f"无法识别的字符 {bad!r}")
+            shown = bad if bad.isprintable() and not 0xDC80 <= ord(bad) <= 0xDCFF else "�"
+            raise ExprError(f"unexpected character '{shown}'", f"无法识别的字符 '{shown}'")
         kind = match.lastgroup or ""
         value = match.group(kind)
         if kind == "op":
@@ -405,7 +410,24 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 
 
 def evaluate(node: Node, env: dict[str, Any]) -> Any:
-    """Evaluate numerically with Python numbers; ints stay exact where the operations allow."""
+    """Evaluate numerically with Python numbers; ints stay exact where the operations allow.
+
+    Every intermediate value must fit in a float (``MAX_MAGNITUDE``): a larger one raises
+    ``ExprError`` ("too large") instead of an ``OverflowError`` somewhere downstream."""
+    return _bounded(_evaluate(node, env))
+
+
+def _bounded(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if isinstance(value, float) and math.isnan(value):
+        raise ExprError("the result is not a number (NaN)", "结果不是一个数（NaN）")
+    if abs(value) > MAX_MAGNITUDE:
+        raise ExprError("the number is too large", "数值太大")
+    return value
+
+
+def _evaluate(node: Node, env: dict[str, Any]) -> Any:
     if isinstance(node, Num):
         return node.value
     if isinstance(node, Name):

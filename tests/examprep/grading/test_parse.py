@@ -102,3 +102,26 @@ def test_shape_round_trip(dims):
 def test_matrix_round_trip(rows):
     parsed = parse_answer("matrix", format_answer("matrix", rows)).value
     assert [pytest.approx(r) for r in rows] == parsed
+
+
+@pytest.mark.parametrize("text", ["10^400", "10^200*10^200", "10^400%", "226**140%", "9" * 309, "1e308*10"])
+def test_numbers_beyond_a_float_are_refused_as_too_large(text):
+    with pytest.raises(AnswerError) as info:
+        parse_answer("integer", text)
+    assert "too large" in info.value.text.en and "太大" in info.value.text.zh
+
+
+def test_the_largest_float_still_reads():
+    assert parse_answer("number", "1e308").value == 1e308
+
+
+def test_long_input_is_quoted_shortened():
+    with pytest.raises(AnswerError) as info:
+        parse_answer("integer", "abc" * 3000)
+    assert len(info.value.text.en) < 200 and "…" in info.value.text.en
+
+
+def test_undecodable_input_is_quoted_readably():
+    with pytest.raises(AnswerError) as info:
+        parse_answer("integer", "\udcff\udcfe")
+    assert "\\udc" not in info.value.text.en and "�" in info.value.text.en
