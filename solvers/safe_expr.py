@@ -115,15 +115,31 @@ _UNICODE_OPERATORS = {
     "≠": "!=",
     "π": "pi",
     "√": " sqrt ",
+    "σ": " sigmoid",
+    "⁄": "/",
+    # the braces of TeX-style exponents as students copy them from a question: 10^{6/16}
+    "{": "(",
+    "}": ")",
 }
 
 #: mapped before NFKC, which would otherwise turn "3²" into "32"
 SUPERSCRIPTS = {"²": "^2", "³": "^3", "⁻¹": "^(-1)", "¹": "^1"}
 
 
+#: vulgar fractions, mapped before NFKC (which would turn "3½" into "31⁄2")
+VULGAR_FRACTIONS = {
+    "½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅖": "2/5", "⅗": "3/5",
+    "⅘": "4/5", "⅙": "1/6", "⅚": "5/6", "⅛": "1/8", "⅜": "3/8", "⅝": "5/8", "⅞": "7/8",
+}  # fmt: skip
+
+
 def replace_superscripts(text: str) -> str:
+    """Superscripts and vulgar fractions as plain operators; ``3½`` reads as 3 + 1/2."""
     for symbol, ascii_text in SUPERSCRIPTS.items():
         text = text.replace(symbol, ascii_text)
+    for symbol, fraction in VULGAR_FRACTIONS.items():
+        text = re.sub(rf"(\d)\s*{symbol}", rf"(\1+{fraction})", text)
+        text = text.replace(symbol, f"({fraction})")
     return text
 
 
@@ -160,6 +176,8 @@ def tokenize(text: str) -> list[tuple[str, str]]:
         kind = match.lastgroup or ""
         value = match.group(kind)
         if kind == "op":
+            if value == "!" and tokens and (tokens[-1][0] == "num" or tokens[-1][1] == ")"):
+                raise ExprError("'!' (factorial) is not supported: write the number", "不支持阶乘 '!'：请直接写出数值")
             value = {"**": "^", "&&": "and", "||": "or", "!": "not"}.get(value, value)
         elif kind == "name" and value in ("and", "or", "not"):
             kind = "op"

@@ -120,10 +120,25 @@ def parse_number(text: str) -> Parsed:
 
 
 def _strip_brackets(text: str) -> str:
+    """Drop brackets that enclose the whole text (``[1, 2]``, ``((45, 45))``), but not the two
+    ends of ``[1, 2]; [3, 4]``, where the first bracket closes before the end."""
     text = text.strip()
-    while len(text) >= 2 and text[0] + text[-1] in ("()", "[]", "{}"):
+    while _enclosed(text):
         text = text[1:-1].strip()
     return text
+
+
+def _enclosed(text: str) -> bool:
+    pairs = {"(": ")", "[": "]", "{": "}"}
+    if len(text) < 2 or text[0] not in pairs or text[-1] != pairs[text[0]]:
+        return False
+    depth = 0
+    for index, char in enumerate(text):
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if depth == 0 and index < len(text) - 1:
+            return False
+    return True
 
 
 def _split_items(text: str) -> list[str]:
@@ -169,7 +184,10 @@ def parse_vector(text: str) -> Parsed:
 
 
 def parse_matrix(text: str) -> Parsed:
+    # Rows written as bracketed lists, ``[[1, 2], [3, 4]]`` or ``[1, 2]; [3, 4]``: a bracket that
+    # closes and another that opens mark the end of a row.
     body = _strip_brackets(normalize(text))
+    body = _strip_brackets(re.sub(r"\]\s*[,;]?\s*\[", ";", body))
     if re.search(r";\s*;", body):
         raise AnswerError("an empty row between ';'", "两个分号之间是空行")
     raw_rows = [r for r in re.split(r"[;\n]", body) if r.strip()]

@@ -125,3 +125,30 @@ def test_undecodable_input_is_quoted_readably():
     with pytest.raises(AnswerError) as info:
         parse_answer("integer", "\udcff\udcfe")
     assert "\\udc" not in info.value.text.en and "�" in info.value.text.en
+
+
+@pytest.mark.parametrize(
+    "kind, text, expected",
+    [
+        ("number", "σ(0)", 0.5),  # the logistic function as the question writes it: 1/(1+e^0)
+        ("number", "½", 0.5),
+        ("number", "3¾", 3.75),
+        ("number", "10^{1/2}", 10**0.5),  # TeX-style braces, copied from a question
+        ("matrix", "[1, 2]; [3, 4]", [[1, 2], [3, 4]]),
+        ("matrix", "[[1,2],[3,4]]", [[1, 2], [3, 4]]),
+        ("matrix", "［［1，2］，［3，4］］", [[1, 2], [3, 4]]),  # full-width, from a Chinese IME
+        ("vector", "[[1, 2, 3]]", [1, 2, 3]),
+    ],
+)
+def test_notations_students_write(kind, text, expected):
+    import numpy as np
+
+    value = parse_answer(kind, text).value
+    assert np.allclose(np.asarray(value, dtype=float), np.asarray(expected, dtype=float), rtol=1e-12)
+    assert np.shape(value) == np.shape(expected)
+
+
+def test_factorial_is_named_not_misread_as_not():
+    with pytest.raises(AnswerError) as info:
+        parse_answer("integer", "100000!")
+    assert "factorial" in info.value.text.en and "阶乘" in info.value.text.zh
