@@ -137,7 +137,9 @@ def test_extreme_inputs_answer_finitely_or_refuse(solver_id):
             signal.alarm(0)
             signal.signal(signal.SIGALRM, previous)
         assert isinstance(solution, Solution)
-        assert _finite(solution.answers), f"{solver_id}: non-finite answer for {inputs!r:.300}: {solution.answers!r:.300}"
+        assert _finite(solution.answers), (
+            f"{solver_id}: non-finite answer for {inputs!r:.300}: {solution.answers!r:.300}"
+        )
         for text in _step_texts(solution):
             assert not BAD_TEXT.search(text), f"{solver_id}: step shows {text!r:.200} for {inputs!r:.300}"
 
