@@ -18,6 +18,11 @@ from examprep.i18n import help_text as H
 if TYPE_CHECKING:
     from examprep.bank.loader import Bank
 
+if H("en", "zh") == "zh":  # the help language: --lang on the command line, else the environment
+    from examprep.cli.localize import use_chinese
+
+    use_chinese()
+
 app = typer.Typer(
     help=H(
         "examprep: drill the calculation questions of the deep-learning exam, with worked solutions.",
