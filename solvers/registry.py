@@ -73,6 +73,7 @@ CLI_NAMES: dict[str, str] = {
     "bn-layer": "normalization.bn_layer",
     "minmax": "normalization.minmax",
     "standardize": "normalization.standardize",
+    "whiten": "normalization.whiten",
     "activation": "activations.activation",
     "derivative": "activations.derivative",
     "grad-chain": "activations.chain",
