@@ -96,6 +96,7 @@ CLI_NAMES: dict[str, str] = {
     "penalty": "regularization.penalty",
     "reg-step": "regularization.sgd_step",
     "weight-decay": "regularization.weight_decay",
+    "label-smoothing": "regularization.label_smoothing",
     "soft-threshold": "regularization.soft_threshold",
     "dropout": "dropout.expected",
     "dropout-mask": "dropout.apply_mask",
