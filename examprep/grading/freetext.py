@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 KEYWORD_LIST_CAP = 0.2
 KEYWORD_SENTENCE_SHARE = 0.3
 ECHO_SHARE = 0.7  # a text whose content words are at least this much the question's repeats it
+OFF_TOPIC_SHARE = 0.25  # a text with less of its content in the item's own words is about something else
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,10 @@ class _Compiled:
     vocabulary: frozenset[str]  # the item's own English words (real words, never typos)
     question_words: frozenset[str]
     question_bigrams: frozenset[str]
+    question_compact: str
     topic_words: frozenset[str]
     topic_bigrams: frozenset[str]
+    topic_compact: str
 
 
 _CACHE: OrderedDict[str, _Compiled] = OrderedDict()
@@ -118,6 +121,10 @@ def _texts(template: Template) -> list[str]:
     for m in template.misconceptions:
         out += [m.statement.en, m.statement.zh, m.feedback.en, m.feedback.zh]
     return out
+
+
+def _compact(text: str) -> str:
+    return "".join(normalize(text)[0].split())
 
 
 def _compile(template: Template) -> _Compiled:
@@ -147,8 +154,10 @@ def _compile(template: Template) -> _Compiled:
         vocabulary=vocabulary,
         question_words=frozenset(f for w in latin_words(q_text) for f in word_forms(w)),
         question_bigrams=frozenset(cjk_bigrams(q_text)),
+        question_compact=_compact(q_text),
         topic_words=frozenset(f for w in latin_words(topic_text) for f in word_forms(w)),
         topic_bigrams=frozenset(cjk_bigrams(topic_text)),
+        topic_compact=_compact(topic_text),
     )
 
 
@@ -168,7 +177,7 @@ def compiled(template: Template) -> _Compiled:
 
 # -- a bare list of terms ---------------------------------------------------------------------
 
-_FRAGMENT_SPLIT = re.compile(r"[.!?;。\n,、:()]+")
+_FRAGMENT_SPLIT = re.compile(r"[.!?;。\n,、()]+")
 _EN_STRONG = frozenset(
     """is are was were be been being am has have had do does did can could will would shall should may
     might must need needs needed cannot it its they them their this that these those which who what
@@ -186,13 +195,16 @@ _EN_WEAK = frozenset(
 # noun phrases ("关于动作的期望"), so they count only in a longer fragment.
 _ZH_STRONG = tuple(
     "是 了 把 被 就 都 也 让 使 将 因为 所以 可以 能够 不能 不会 不是 无法 没有 通过 导致 避免 需要 如果 由于 "
-    "但是 而且 并且 就是 称为 表示 用于 用来 使用 利用 采用 得到 进行 会".split()
+    "但是 而且 并且 就是 称为 表示 用于 用来 使用 利用 采用 得到 进行 会 因此 于是 然后 起到 减少 增加 抑制 缓解 "
+    "包括 决定 走到 变大 变小 提高 降低 防止 保持 逃离 跳出 使得 取决于 意味着 相当于 等于 只需 要求 属于".split()
 )
 _ZH_WEAK = ("的", "在", "和", "与", "对", "从")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def _sentence_like(fragment: str) -> bool:
+    if "=" in fragment or "←" in fragment:
+        return True  # an equation states something
     words = latin_words(fragment)
     if len(words) >= 8:
         return True
@@ -202,8 +214,8 @@ def _sentence_like(fragment: str) -> bool:
         return True
     runs = _CJK_RUN.findall(fragment)
     chinese = sum(len(r) for r in runs)
-    if runs and max(len(r) for r in runs) >= 14:
-        return True
+    if chinese >= 9:
+        return True  # a Chinese term is rarely this long; a clause often is
     if chinese >= 4 and any(m in fragment for m in _ZH_STRONG):
         return True
     return chinese >= 9 and any(m in fragment for m in _ZH_WEAK)
@@ -244,21 +256,28 @@ def _stated(
     return None
 
 
+_FORMULA_CHUNK = re.compile(r"\S*[=^_|(Σ∑∂∇←][\S]*")
+
+
 def _echoes_question(text: str, c: _Compiled) -> bool:
-    words, bigrams = _content(text)
-    return _share(words, bigrams, c.question_words, c.question_bigrams) >= ECHO_SHARE
+    return _share(text, c.question_words, c.question_bigrams, c.question_compact) >= ECHO_SHARE
 
 
-def _content(answer: str) -> tuple[list[str], set[str]]:
-    words = [w for w in latin_words(answer) if len(w) >= 3 and not w.isdigit()]
-    return words, cjk_bigrams(answer)
-
-
-def _share(words: list[str], bigrams: set[str], vocab: frozenset[str], vocab_bigrams: frozenset[str]) -> float:
-    total = len(words) + len(bigrams)
+def _share(text: str, words: frozenset[str], bigrams: frozenset[str], compact: str) -> float:
+    """How much of a text's content (English words of 3+ letters, Chinese character pairs and
+    formulas) is found in the given vocabulary."""
+    norm = normalize(text)[0]
+    own_words = [w for w in latin_words(norm) if len(w) >= 3 and not w.isdigit()]
+    own_bigrams = cjk_bigrams(norm)
+    formulas = [f for f in _FORMULA_CHUNK.findall(norm) if len(f) >= 3]
+    total = len(own_words) + len(own_bigrams) + len(formulas)
     if not total:
         return 0.0
-    known = sum(1 for w in words if word_forms(w) & vocab) + len(bigrams & vocab_bigrams)
+    known = (
+        sum(1 for w in own_words if word_forms(w) & words)
+        + len(own_bigrams & bigrams)
+        + sum(1 for f in formulas if f in compact)
+    )
     return known / total
 
 
@@ -319,8 +338,7 @@ def grade_free_text(template: Template, answer: str) -> FreeTextVerdict:
                 )
             )
         if found_weight == 0:
-            words, bigrams = _content(answer)
-            if _share(words, bigrams, c.question_words, c.question_bigrams) >= ECHO_SHARE:
+            if _share(answer, c.question_words, c.question_bigrams, c.question_compact) >= ECHO_SHARE:
                 off_topic = True
                 notes.append(
                     Text(
@@ -328,7 +346,7 @@ def grade_free_text(template: Template, answer: str) -> FreeTextVerdict:
                         "答案基本是在重复题目；题目里已有的词不得分。",
                     )
                 )
-            elif _share(words, bigrams, c.topic_words, c.topic_bigrams) < 0.25:
+            elif _share(answer, c.topic_words, c.topic_bigrams, c.topic_compact) < OFF_TOPIC_SHARE:
                 off_topic = True
                 notes.append(Text("The answer does not address this question.", "答案与本题无关。"))
             else:

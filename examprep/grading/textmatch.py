@@ -174,10 +174,14 @@ _ZH_NOT_NEG = (
     "不稳定",
     "不平衡",
     "不足",
+    "不好",
+    "不良",
     "未来",
     "未知",
+    "没有免费午餐",
+    "没有免费的午餐",
 )
-NEGATION_WINDOW = 5.0  # words (a Chinese character counts half) between the cue and the words
+NEGATION_WINDOW = 8.0  # words (a Chinese character counts half) between the cue and the words
 
 
 @dataclass(frozen=True)
