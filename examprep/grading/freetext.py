@@ -248,7 +248,7 @@ def _stated(
         for sentence in doc.sentences:
             if statements_only and sentence.is_question:
                 continue
-            if demote and _echoes_question(sentence.text, c):
+            if demote and _echoes_question(sentence.text, c, doc):
                 continue
             for match in find(pattern, sentence, c.vocabulary):
                 if match.negated == negated:
@@ -259,8 +259,11 @@ def _stated(
 _FORMULA_CHUNK = re.compile(r"\S*[=^_|(Σ∑∂∇←][\S]*")
 
 
-def _echoes_question(text: str, c: _Compiled) -> bool:
-    return _share(text, c.question_words, c.question_bigrams, c.question_compact) >= ECHO_SHARE
+def _echoes_question(text: str, c: _Compiled, doc: Document) -> bool:
+    cache = doc.__dict__.setdefault("_echo", {})
+    if text not in cache:
+        cache[text] = _share(text, c.question_words, c.question_bigrams, c.question_compact) >= ECHO_SHARE
+    return cache[text]
 
 
 def _share(text: str, words: frozenset[str], bigrams: frozenset[str], compact: str) -> float:

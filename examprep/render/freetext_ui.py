@@ -36,14 +36,14 @@ def theory_question_panel(index: int, total: int, question: TheoryQuestion, lang
 def render_free_text_verdict(console: Console, verdict: FreeTextVerdict, question: TheoryQuestion, lang: str) -> None:
     table = Table(show_header=False, box=None, padding=(0, 1), expand=False)
     table.add_column(no_wrap=True)
-    table.add_column(ratio=1)
+    table.add_column(ratio=1, overflow="fold")
     for p in verdict.points:
         mark = RichText("✓", style="bold green") if p.found else RichText("✗", style="bold red")
         line = RichText(p.point.get(lang))
         line.append(f"  ×{p.weight:g}", style="dim")
         if p.found:
             line.append("\n")
-            line.append(f"{t('point_found', lang)}: “{p.matched}”", style="green")
+            line.append(t("point_found", lang, words=p.matched), style="green")
         table.add_row(mark, line)
     console.print(RichText(t("key_points", lang), style="bold"))
     console.print(table)
