@@ -91,17 +91,11 @@ class RichDrillUI:
 
     def ask_self_score(self, verdict: FreeTextVerdict) -> str | None:
         auto = f"{round(verdict.score, 2):g}"
-        typed = self._line(t("self_score_prompt", self.lang, max=f"{verdict.max_points:g}", auto=auto))
-        if typed is not None and typed.strip():
-            try:
-                own = float(typed.strip())
-            except ValueError:
-                return typed
-            if 0 <= own <= verdict.max_points:
-                self.console.print(
-                    t("self_score_kept", self.lang, own=f"{own:g}", auto=auto), style="dim", markup=False
-                )
-        return typed
+        return self._line(t("self_score_prompt", self.lang, max=f"{verdict.max_points:g}", auto=auto))
+
+    def confirm_self_score(self, own: float, verdict: FreeTextVerdict) -> None:
+        auto = f"{round(verdict.score, 2):g}"
+        self.console.print(t("self_score_kept", self.lang, own=f"{own:g}", auto=auto), style="dim", markup=False)
 
     # -- feedback ------------------------------------------------------------------------
     def show_invalid(self, error: AnswerError) -> None:

@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text as RichText
 
+from examprep.bank.schema import Template
 from examprep.grading.freetext import FreeTextVerdict
 from examprep.i18n import t
 from examprep.session.theory import TheoryQuestion
@@ -66,3 +67,36 @@ def render_free_text_verdict(console: Console, verdict: FreeTextVerdict, questio
             Panel(RichText(model.get(lang).strip()), title=RichText(t("model_answer", lang)), title_align="left")
         )
     console.print(Group(RichText(t("free_text_scored_how", lang), style="dim")))
+
+
+def rubric_view(template: Template, lang: str) -> Group:
+    """A concept or design item as its author checks it (``bank show``): the question, every key
+    point with its id, weight and phrasings, the misconceptions and the model answer."""
+    parts: list = []
+    head = RichText(template.title.get(lang), style="bold")
+    head.append(
+        f"  ({template.kind}, {template.points:g} · {t(f'importance_{template.importance}', lang)})", style="dim"
+    )
+    parts += [head, RichText(template.text.get(lang)), RichText("")]
+    parts.append(RichText(t("key_points", lang), style="bold"))
+    for p in template.rubric:
+        line = RichText(f"• [{p.id}] ×{p.weight:g}  ", style="bold")
+        line.append(p.point.get(lang), style="")
+        line.append("\n    " + " | ".join(p.patterns), style="dim")
+        if p.negated_patterns:
+            line.append("\n    not: " + " | ".join(p.negated_patterns), style="dim")
+        parts.append(line)
+    for m in template.misconceptions:
+        line = RichText(f"⚠ [{m.id}] ≤{m.cap:.0%}  ", style="bold yellow")
+        line.append(m.statement.get(lang), style="yellow")
+        line.append("\n    " + " | ".join(m.patterns), style="dim")
+        parts.append(line)
+    if template.model_answer is not None:
+        parts.append(
+            Panel(
+                RichText(template.model_answer.get(lang).strip()),
+                title=RichText(t("model_answer", lang)),
+                title_align="left",
+            )
+        )
+    return Group(*parts)

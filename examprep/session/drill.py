@@ -162,6 +162,7 @@ class DrillSession:
                 result.self_score = own
                 if self.store is not None and row is not None:
                     self.store.set_self_score(row, own)
+                ui.confirm_self_score(own, result.free_text)
             return "done"
 
     def _record_theory(self, question: TheoryQuestion, result: QuestionResult, answer: str) -> int | None:

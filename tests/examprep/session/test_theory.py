@@ -20,6 +20,7 @@ class ScriptedTheoryUI:
         self.hints = []
         self.verdicts = []
         self.shown = 0
+        self.confirmed = []
 
     def show_theory_question(self, index, total, question):
         self.shown += 1
@@ -38,6 +39,9 @@ class ScriptedTheoryUI:
         if isinstance(item, BaseException):
             raise item
         return item
+
+    def confirm_self_score(self, own, verdict):
+        self.confirmed.append(own)
 
     def show_invalid(self, error):
         self.invalid.append(error.text.en)
@@ -64,7 +68,7 @@ def test_own_score_is_stored_beside_never_instead_of_the_automatic_one(tmp_path)
     s = session(tmp_path)
     ui = ScriptedTheoryUI(["state, action, policy"], ["eleven", "20", "７.５"])  # full-width digits
     (result,) = s.run(ui)
-    assert len(ui.invalid) == 2
+    assert len(ui.invalid) == 2 and ui.confirmed == [7.5]
     (row,) = s.store.attempts(s.session_id)
     assert row.self_score == 7.5
     assert row.points == result.points == pytest.approx(result.free_text.score)
