@@ -18,7 +18,6 @@ KINDS = ("calc", "concept", "design")
 IMPORTANCE = ("master", "understand", "skim")
 _POINT_KEYS = {"id", "point", "weight", "patterns", "negated_patterns"}
 _MISCONCEPTION_KEYS = {"id", "statement", "patterns", "cap", "feedback"}
-_WORD_STAR = re.compile(r"^[\w'-]+\*+[\w'-]+$")  # a '*' inside a plain word (in a formula it is a product)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 PARAM_RULES = ("range", "choice", "value", "expr", "list", "vector", "matrix", "format")
 DEFAULT_HINT_COST = 0.25
@@ -261,12 +260,7 @@ class _Validator:
             where = f"{field_name}[{j}]"
             if not isinstance(pattern, str) or not pattern.strip():
                 raise self.fail(where, f"must be a non-empty string, got {pattern!r}")
-            for piece in pattern.split():
-                stem = piece.rstrip("*")
-                if _WORD_STAR.match(piece):
-                    raise self.fail(where, f"'*' may only end a word, got {piece!r}")
-                if piece.endswith("*") and stem.replace("-", "").isalnum() and len(stem) < 3:
-                    raise self.fail(where, f"a stem before '*' needs at least 3 characters, got {piece!r}")
+            # a '*' ends a word stem ("solve*"); anywhere else ("p*x", "Q*") it is a literal symbol
             out.append(pattern.strip())
         return tuple(out)
 

@@ -52,7 +52,8 @@ _LATIN = "0-9a-z\u00b5\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
 _TOKEN = re.compile(rf"[{_LATIN}]+(?:'[a-z]+)?")
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _HAS_CJK = re.compile(f"[{CJK}]")
-_PLAIN_PIECE = re.compile(rf"^[{_LATIN}'-]+\*?$")
+# a word, a hyphenated phrase, or a stem of 3+ letters with a '*' (a shorter "Q*" is a symbol)
+_PLAIN_PIECE = re.compile(rf"^(?:[{_LATIN}'-]+|[{_LATIN}'-]{{3,}}\*)$")
 _SPACE = re.compile(r"\s+")
 
 

@@ -148,6 +148,13 @@ def test_inflections_match():
     assert found(t, "The weights are shared across positions and it solved it.") == {"share", "solve"}
 
 
+def test_a_star_inside_a_formula_or_after_one_letter_is_literal():
+    t = item([point("px", ["p*x"]), point("q", ["Q*"])])
+    assert found(t, "At test time multiply: p*x.") == {"px"}
+    assert found(t, "The optimal value is Q* here.") == {"q"}
+    assert found(t, "Q-learning is used.") == set()
+
+
 def test_stems_with_a_star():
     t = item([point("max", ["maximi*"])])
     assert found(t, "We maximize the return.") == {"max"}
