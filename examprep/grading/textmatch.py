@@ -142,7 +142,8 @@ def word_matches(word: str, prefix: bool, token: str, vocabulary: frozenset[str]
 
 # -- sentences, clauses, negation -----------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"[!?;。\n]|\.(?=\s|$|[" + CJK + "])")
+# a full stop ends a sentence when a space, the end or Chinese follows; "..." and "…" do not
+_SENTENCE_END = re.compile(r"[!?;。\n]|(?<!\.)\.(?!\.)(?=\s|$|[" + CJK + "])")
 _ABBREVIATIONS = ("e.g", "i.e", "cf", "vs", "etc", "approx")
 _CLAUSE_PUNCT = re.compile(r"[,:、]")
 _EN_CLAUSE_WORDS = frozenset("but however whereas while although though yet so because since which unless".split())
@@ -182,7 +183,24 @@ _ZH_NOT_NEG = (
     "没有免费午餐",
     "没有免费的午餐",
 )
-NEGATION_WINDOW = 8.0  # words (a Chinese character counts half) between the cue and the words
+NEGATION_WINDOW = 8.0
+# A sentence that opens by denying everything after it ("It is not true that …", "并不是说 …"):
+# the denial reaches to the end of the sentence or to a contrast ("but", "而是").
+_SENTENTIAL_EN = (
+    "it is not true that",
+    "it's not true that",
+    "it is not the case that",
+    "it is false that",
+    "it is wrong that",
+    "it is wrong to say that",
+    "it is a misconception that",
+    "it is a myth that",
+    "not true that",
+)
+_SENTENTIAL_ZH = ("并不是说", "不是说", "不能说", "并不是", "并非", "不是")
+_CONTRAST = re.compile(
+    r"\b(?:but|however|rather|instead)\b|而是|但是|但|然而|不过|而"
+)  # words (a Chinese character counts half) between the cue and the words
 
 
 @dataclass(frozen=True)
@@ -205,6 +223,7 @@ class Sentence:
     clause_starts: list[int]
     cues: list[tuple[int, int]]  # negation cues (absolute spans)
     is_question: bool
+    denied: tuple[int, int] | None = None  # the span a sentence-opening denial covers
 
     def clause_of(self, position: int) -> int:
         return bisect.bisect_right(self.clause_starts, position)
@@ -271,7 +290,22 @@ class Document:
             clause_starts=clause_starts,
             cues=_cues(text, start, tokens),
             is_question=stripped.endswith("?") or stripped.endswith("吗"),
+            denied=_denied_span(text, start),
         )
+
+
+def _denied_span(text: str, offset: int) -> tuple[int, int] | None:
+    lead = len(text) - len(text.lstrip())
+    body = text[lead:]
+    opener = next((p for p in _SENTENTIAL_EN if body.startswith(p)), None)
+    if opener is None:
+        opener = next((p for p in _SENTENTIAL_ZH if body.startswith(p)), None)
+    if opener is None:
+        return None
+    begin = lead + len(opener)
+    contrast = _CONTRAST.search(text, begin)
+    end = contrast.start() if contrast else len(text)
+    return (offset + begin, offset + end)
 
 
 def _cues(text: str, offset: int, tokens: list[Token]) -> list[tuple[int, int]]:
@@ -380,6 +414,8 @@ class Match:
 
 
 def _negated(sentence: Sentence, spans: tuple[tuple[int, int], ...]) -> bool:
+    if sentence.denied and all(sentence.denied[0] <= s and e <= sentence.denied[1] for s, e in spans):
+        return True
     for cue_start, cue_end in sentence.cues:
         if any(cue_start < e and s < cue_end for s, e in spans):
             continue  # the cue is part of the matched words ("no model")

@@ -116,6 +116,22 @@ def test_a_negated_clause_does_not_reach_past_a_comma_and_but():
     assert found(t, "There is no clipping here.") == set()
 
 
+def test_a_sentence_that_opens_with_a_denial_denies_all_of_it_up_to_a_contrast():
+    long_en = "It is not true that, thanks to its many gates and its memory cell, LSTM solves exploding gradients."
+    assert not grade_free_text(LSTM, long_en).misconceptions
+    long_zh = "并不是说，有了遗忘门、输入门和记忆单元以后，LSTM 就解决了梯度爆炸。"
+    assert not grade_free_text(LSTM, long_zh).misconceptions
+    contrast = "It is not true that LSTM is slow, but it solves exploding gradients."
+    assert grade_free_text(LSTM, contrast).misconceptions
+    assert grade_free_text(LSTM, "并不是说 LSTM 很慢，而是说它解决了梯度爆炸。").misconceptions
+
+
+def test_an_ellipsis_does_not_end_a_sentence():
+    t = item([point("cell", ["cell state additive"])])
+    assert found(t, "The cell state … is additive.") == {"cell"}
+    assert found(t, "The cell state... is additive.") == {"cell"}
+
+
 def test_question_sentences_do_not_state_misconceptions():
     assert not grade_free_text(LSTM, "Can LSTM solve exploding gradients?").misconceptions
 
