@@ -29,7 +29,7 @@ def drill(
         "--kind",
         help=H(
             "calc (calculations), concept (short answers and essays, written in free text) or all.",
-            "calc（计算题）、concept（简答题与论述题，用文字作答）或 all（全部）。",
+            "calc 计算题；concept 简答与论述题（文字作答）；all 全部。",
         ),
     ),
     lang: str | None = LangOption,
