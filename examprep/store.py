@@ -22,7 +22,9 @@ Nothing is ever renamed except by :func:`repair`.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -240,25 +242,48 @@ class Store:
                 raise StoreUnreadable(self.path.parent, exc.strerror or str(exc)) from None
             if not os.access(self.path.parent, os.W_OK):
                 raise StoreUnreadable(self.path.parent, "the folder cannot be written")
+        if self.readonly:
+            return self._open_readonly()
         try:
-            if self.readonly:
-                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, timeout=10)
-            else:
-                conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         except sqlite3.DatabaseError as exc:
             raise self._translate(exc) from None
         try:
             self._check(conn)
-            if not self.readonly:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at REAL)"
-                )
-                self._retry(lambda: self._migrate(conn))
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at REAL)")
+            self._retry(lambda: self._migrate(conn))
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise self._translate(exc) from None
         return conn
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        """Read without writing anything. With a write-ahead log beside the file, SQLite reads both
+        (it needs its shared-memory file for that); where that fails, read the file as it is."""
+        uri = self.path.resolve().as_uri()
+        last: sqlite3.DatabaseError | None = None
+        has_wal = self.path.with_name(self.path.name + "-wal").exists()
+        # without a write-ahead log everything is in the file itself: read it as it is, creating nothing
+        for options in ("mode=ro", "mode=ro&immutable=1") if has_wal else ("mode=ro&immutable=1",):
+            try:
+                conn = sqlite3.connect(f"{uri}?{options}", uri=True, timeout=10)
+            except sqlite3.DatabaseError as exc:
+                last = exc
+                continue
+            try:
+                self._check(conn)
+                return conn
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                if _is_corruption(exc):
+                    raise self._translate(exc) from None
+                last = exc
+            except StoreError:
+                conn.close()
+                raise
+        assert last is not None
+        raise self._translate(last)
 
     def _writable(self) -> bool:
         """Whether the file (and its folder, for the WAL files) can be written."""
@@ -494,18 +519,19 @@ _REBUILD = {
 def _salvage_rows(source: sqlite3.Connection, table: str, columns: list[str]) -> Iterator[tuple]:
     """Rows of one table, in rowid order, stepping over damaged stretches instead of stopping."""
     select = f"SELECT rowid, {', '.join(columns)} FROM {table} WHERE rowid > ? ORDER BY rowid"  # noqa: S608 - names from sqlite_master
-    last, failures, jump = -(2**63), 0, 1
+    last: int | None = None
+    failures, jump = 0, 1
     while failures < 40:
         try:
-            for row in source.execute(select, (last,)):
+            for row in source.execute(select, (-(2**63) if last is None else last,)):
                 last = row[0]
                 jump = 1
                 yield row[1:]
             return
         except sqlite3.DatabaseError:
             failures += 1
-            last = last + jump if last > -(2**62) else 0
-            jump *= 4
+            last = (0 if last is None else last) + jump
+            jump = min(jump * 4, 2**32)
 
 
 def repair(path: Path | None = None) -> RepairReport:
@@ -524,10 +550,33 @@ def repair(path: Path | None = None) -> RepairReport:
         if side.exists():
             side.rename(backup.with_name(backup.name + suffix))
     fresh = Store(path)
+    with tempfile.TemporaryDirectory() as folder:
+        return _copy_rows(_readable_copy(backup, Path(folder)), fresh, backup)
+
+
+def _readable_copy(backup: Path, folder: Path) -> Path:
+    """A copy of the damaged file that SQLite will open: a truncated file is padded back to the
+    size its header states (the missing pages read as damaged, the others as they were)."""
+    data = backup.read_bytes()
+    if data[:16] == b"SQLite format 3\x00" and len(data) >= 100:
+        page_size = int.from_bytes(data[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(data[28:32], "big")
+        if page_size and pages * page_size > len(data):
+            data += bytes(pages * page_size - len(data))
+    copy = folder / "salvage.sqlite3"
+    copy.write_bytes(data)
+    wal = backup.with_name(backup.name + "-wal")
+    if wal.exists():
+        shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+    return copy
+
+
+def _copy_rows(copy: Path, fresh: Store, backup: Path) -> RepairReport:
     recovered = {table: 0 for table in TABLES}
     readable = True
     try:
-        source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+        source = sqlite3.connect(copy)
         names = {row[0] for row in source.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError:
         readable = False
@@ -546,9 +595,10 @@ def repair(path: Path | None = None) -> RepairReport:
         with fresh.conn:
             fresh.conn.execute("BEGIN IMMEDIATE")
             for row in rows:
+                if any(isinstance(v, str) and "\x00" in v for v in row):
+                    continue  # read from a damaged page: examprep never stores NUL characters
                 try:
-                    fresh.conn.execute(insert, row)
-                    recovered[table] += 1
+                    recovered[table] += fresh.conn.execute(insert, row).rowcount
                 except sqlite3.IntegrityError:
                     continue
     with fresh.conn:  # a history from before sessions and questions were kept: rebuild them, as migration 2 does
