@@ -168,6 +168,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "stats_trend": ("Last {days} days", "最近 {days} 天"),
     "stats_weakest": ("Weakest skills", "最薄弱的技能"),
+    "stats_every_skill": (
+        "Every skill of a topic: examprep stats --topic TOPIC (all of them in --json).",
+        "查看某主题的全部技能：examprep stats --topic 主题（--json 中包含全部）。",
+    ),
     "stats_mistakes": ("Mistakes made most often", "最常犯的错误"),
     "stats_due": (
         "Due for review today: {due} (overdue: {overdue}).",

@@ -114,14 +114,19 @@ def stats(
     topic: str | None = TopicOption,
     as_json: bool = JsonOption,
     lang: str | None = LangOption,
+    bank: list[str] | None = BankOption,
 ) -> None:
     from examprep.cli.store_access import reading_store, store_failure
+    from examprep.i18n import t
     from examprep.render.console import make_console
     from examprep.render.progress import render_stats
     from examprep.stats import compute
     from examprep.store import StoreError
 
     language = lang_of(lang)
+    loaded = load_bank(bank, language)
+    if topic is not None and topic not in loaded.topics():
+        raise fail(t("unknown_topic", language, topic=topic, topics=", ".join(loaded.topics())), 2)
     store = reading_store(language)
     try:
         figures = compute(store, topic)
@@ -132,7 +137,8 @@ def stats(
     if as_json:
         typer.echo(json.dumps(figures.to_json(), ensure_ascii=False))
         return
-    render_stats(make_console(), figures, language)
+    titles = {tid: template.title.get(language) for tid, template in loaded.templates.items()}
+    render_stats(make_console(), figures, language, titles, every_skill=topic is not None)
 
 
 @app.command(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from rich import box
+from rich.columns import Columns
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -87,12 +88,17 @@ def heatmap(calendar: dict[str, int], today: date, lang: str, weeks: int = CALEN
     return out
 
 
-def render_stats(console: Console, stats: Stats, lang: str) -> None:
+def render_stats(
+    console: Console, stats: Stats, lang: str, titles: dict[str, str] | None = None, every_skill: bool = False
+) -> None:
+    """The stats screen. ``titles`` names skills by their template titles; the per-skill table is
+    shown in full for one topic (``every_skill``), else only its weakest rows."""
+    titles = titles or {}
     if not stats.attempts:
         console.print(t("stats_empty", lang), markup=False)
         console.print(t("stats_due", lang, due=stats.due, overdue=stats.overdue), markup=False)
         return
-    console.print(t("stats_overall", lang, attempts=stats.attempts, accuracy=pct(stats.accuracy)), markup=False)
+    console.print(Text(t("stats_overall", lang, attempts=stats.attempts, accuracy=pct(stats.accuracy)), style="bold"))
     topics = Table(title=t("stats_title", lang), title_justify="left", box=box.SIMPLE_HEAD)
     topics.add_column(t("col_topic", lang))
     topics.add_column(t("col_attempts", lang), justify="right")
@@ -100,15 +106,6 @@ def render_stats(console: Console, stats: Stats, lang: str) -> None:
     topics.add_column("", no_wrap=True)
     for row in sorted(stats.topics, key=lambda r: (r.accuracy, r.key)):
         topics.add_row(Text(row.key), str(row.attempts), pct(row.accuracy), bar(row.accuracy))
-    console.print(topics)
-
-    skills = Table(title=t("stats_templates", lang), title_justify="left", box=box.SIMPLE_HEAD)
-    skills.add_column(t("col_skill", lang), overflow="fold")
-    skills.add_column(t("col_attempts", lang), justify="right")
-    skills.add_column(t("col_accuracy", lang), justify="right")
-    for row in sorted(stats.templates, key=lambda r: (r.topic, r.key)):
-        skills.add_row(Text(row.key), str(row.attempts), pct(row.accuracy))
-    console.print(skills)
 
     trend = Table(title=t("stats_trend", lang, days=len(stats.trend)), title_justify="left", box=box.SIMPLE_HEAD)
     trend.add_column(t("col_day", lang))
@@ -120,22 +117,36 @@ def render_stats(console: Console, stats: Stats, lang: str) -> None:
             day.day[5:],
             str(day.attempts),
             pct(day.accuracy),
-            bar(day.accuracy) if day.accuracy is not None else Text(""),
+            bar(day.accuracy, 8) if day.accuracy is not None else Text(""),
         )
-    console.print(trend)
+    console.print(Columns([topics, trend], padding=(0, 2)))
 
-    if stats.weakest:
-        console.print(Text(t("stats_weakest", lang), style="bold"))
-        for row in stats.weakest:
-            console.print(Text(f"  • {row.key}  {pct(row.accuracy)} ({row.attempts})"))
+    rows = sorted(stats.templates, key=lambda r: (r.topic, r.key)) if every_skill else stats.weakest
+    if rows:
+        title = t("stats_templates", lang) if every_skill else t("stats_weakest", lang)
+        skills = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+        skills.add_column(t("col_skill", lang), overflow="fold")
+        skills.add_column(t("col_attempts", lang), justify="right")
+        skills.add_column(t("col_accuracy", lang), justify="right")
+        for row in rows:
+            name = Text(row.key)
+            if row.key in titles:
+                name.append("\n" + titles[row.key], style="dim")
+            skills.add_row(name, str(row.attempts), pct(row.accuracy))
+        console.print(skills)
+        if not every_skill:
+            console.print(Text(t("stats_every_skill", lang), style="dim"))
     if stats.mistakes:
         console.print(Text(t("stats_mistakes", lang), style="bold"))
         for mistake, count in stats.mistakes:
             console.print(Text(f"  • {mistake_name(mistake)} × {count}"))
-    console.print(Text(t("stats_due", lang, due=stats.due, overdue=stats.overdue)))
-    console.print(Text(t("stats_streak", lang, days=stats.streak), style="bold"))
-    console.print(Text(t("stats_calendar", lang, weeks=CALENDAR_WEEKS), style="bold"))
-    console.print(heatmap(stats.calendar, date.fromisoformat(stats.today), lang))
+    console.print()
+    calendar = Text(t("stats_calendar", lang, weeks=CALENDAR_WEEKS) + "\n", style="bold")
+    calendar.append_text(heatmap(stats.calendar, date.fromisoformat(stats.today), lang))
+    summary = Text()
+    summary.append(t("stats_streak", lang, days=stats.streak) + "\n", style="bold")
+    summary.append(t("stats_due", lang, due=stats.due, overdue=stats.overdue))
+    console.print(Columns([calendar, summary], padding=(0, 4)))
 
 
 def render_plan(console: Console, plan: list[PlanDay], exam: date, lang: str) -> None:

@@ -127,7 +127,7 @@ class DrillSession:
         outcome = scheduling.Outcome(result.shown_points, result.max_points, result.hints_used, result.seconds, median)
         result.rating = scheduling.rate(outcome)
         ask_rating = getattr(ui, "ask_rating", None)
-        if ask and ask_rating is not None:
+        if ask and ask_rating is not None and self._schedules(template.id):
             result.self_rating = ask_rating(result.rating)
         record = QuestionRecord(
             session=self.session_id,
@@ -145,6 +145,19 @@ class DrillSession:
         rating = result.self_rating or result.rating
         self._save(lambda store: store.record_question(record))
         self._save(lambda store: scheduling.review(store, template.id, template.topic, rating))
+
+    def _schedules(self, template_id: str) -> bool:
+        """Whether this question will move the skill's schedule (saved, first graded attempt today):
+        only then is the student offered to change the rating."""
+        from examprep import clock, scheduling
+
+        if self.store is None or self.store.readonly:
+            return False
+        try:
+            return scheduling.counts_as_review(self.store.skill(template_id), clock.now())
+        except StoreError as error:
+            self._lost(error)
+            return False
 
     def _save(self, write: Callable[[Store], object]) -> None:
         """Write to the history; if it fails, practice goes on and the error is kept for the end."""

@@ -174,3 +174,17 @@ def test_sessions_are_filed_with_their_kind(tmp_path):
     ((session_id, kind, started, ended),) = store.sessions()
     assert session_id == session.session_id and kind == "review" and ended is not None
     assert store.questions(session=session_id)[0].template_id == "cnn.exam2020.q1"
+
+
+def test_rating_is_offered_only_when_it_will_move_the_schedule(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXAMPREP_NOW", "2026-12-01T09:00:00+00:00")
+    store = Store(tmp_path / "h.sqlite3")
+    first = RatingUI(["45x45x15", "3660"], override=None)
+    DrillSession([exam_question()], store).run(first)
+    again = RatingUI(["45x45x15", "3660"], override=1)
+    DrillSession([exam_question()], store).run(again)  # same day: practice, not a review
+    assert first.offered == [3] and again.offered == []
+    assert store.skill("cnn.exam2020.q1").last_rating == 3
+    unsaved = RatingUI(["45x45x15", "3660"], override=1)
+    DrillSession([exam_question()]).run(unsaved)
+    assert unsaved.offered == []
