@@ -89,7 +89,7 @@ def review(
         console.print(_nothing_due(upcoming, language), markup=False)
         store.close()
         return
-    questions, errors = review_questions(loaded, due, count, random.Random(clock.now().timestamp()))
+    questions, errors = review_questions(loaded, due, count, random.Random())  # fresh numbers every time
     console.print(t("review_start", language, due=len(due), count=len(questions)), markup=False)
     run_session(console, language, questions, errors, store, "review", None)
 
