@@ -37,7 +37,6 @@ def review(
     lang: str | None = LangOption,
     bank: list[str] | None = BankOption,
 ) -> None:
-    from examprep import clock
     from examprep.cli.drill import run_session
     from examprep.cli.store_access import practice_store, reading_store, store_failure
     from examprep.i18n import t
