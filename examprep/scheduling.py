@@ -73,7 +73,7 @@ def rate(outcome: Outcome) -> int:
 
 def median_seconds(store: Store, template_id: str) -> float | None:
     """The student's median time on earlier questions of this skill, if there are enough."""
-    times = [q.seconds for q in store.questions() if q.template_id == template_id and q.seconds is not None]
+    times = [q.seconds for q in store.questions(template_id=template_id) if q.seconds is not None]
     return statistics.median(times) if len(times) >= MIN_FOR_MEDIAN else None
 
 

@@ -28,7 +28,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -215,11 +215,11 @@ T = TypeVar("T")
 
 @dataclass
 class Store:
-    path: Path = field(default_factory=default_path)
+    path: Path | None = None  # None: history.sqlite3 in the data directory
     readonly: bool = False
 
     def __post_init__(self) -> None:
-        self.path = Path(self.path)
+        self.path = Path(self.path) if self.path is not None else default_path()
         self.conn = self._open()
 
     # -- opening -------------------------------------------------------------------------
@@ -423,8 +423,13 @@ class Store:
             ),
         )
 
-    def questions(self, topic: str | None = None, session: str | None = None) -> list[QuestionRecord]:
+    def questions(
+        self, topic: str | None = None, session: str | None = None, template_id: str | None = None
+    ) -> list[QuestionRecord]:
         where, values = [], []
+        if template_id:
+            where.append("template_id = ?")
+            values.append(template_id)
         if topic:
             where.append("topic = ?")
             values.append(topic)

@@ -188,3 +188,17 @@ def test_rating_is_offered_only_when_it_will_move_the_schedule(tmp_path, monkeyp
     unsaved = RatingUI(["45x45x15", "3660"], override=1)
     DrillSession([exam_question()]).run(unsaved)
     assert unsaved.offered == []
+
+
+def test_speed_against_the_students_own_median(tmp_path, monkeypatch):
+    store = Store(tmp_path / "h.sqlite3")
+    monkeypatch.setenv("EXAMPREP_NOW", "2026-12-01T09:00:00+00:00")
+    for _ in range(2):  # two full-mark runs at 3 × 10 s = 30 s each: the median is 30 s
+        DrillSession([exam_question()], store, timer=Ticking(10.0)).run(ScriptedUI(["45x45x15", "3660"]))
+    monkeypatch.setenv("EXAMPREP_NOW", "2026-12-03T09:00:00+00:00")
+    DrillSession([exam_question()], store, timer=Ticking(25.0)).run(ScriptedUI(["45x45x15", "3660"]))  # 75 s
+    monkeypatch.setenv("EXAMPREP_NOW", "2026-12-06T09:00:00+00:00")
+    DrillSession([exam_question()], store, timer=Ticking(5.0)).run(ScriptedUI(["45x45x15", "3660"]))  # 15 s
+    ratings = [(q.seconds, q.rating) for q in store.questions()]
+    # no median yet → Good; one earlier time only → Good; 75 s > 2 × 30 s → Hard; 15 s ≤ median 30 s → Easy
+    assert ratings == [(30.0, 3), (30.0, 3), (75.0, 2), (15.0, 4)]
