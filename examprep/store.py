@@ -317,7 +317,7 @@ class Store:
                 if conn.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)).fetchone() is None:
                     for statement in filter(str.strip, sql.split(";")):
                         conn.execute(statement)
-                    conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, time.time()))
+                    conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, clock.now().timestamp()))
                 conn.execute("COMMIT")
             except Exception:
                 conn.execute("ROLLBACK")
