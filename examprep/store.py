@@ -511,14 +511,19 @@ class RepairReport:
     readable: bool  # False when not even the file's table list could be read
 
 
-_REBUILD = {
-    "sessions": "INSERT OR IGNORE INTO sessions (id, kind, started_at, ended_at)"
-    " SELECT session, 'drill', MIN(at), MAX(at) FROM attempts GROUP BY session",
-    "questions": "INSERT INTO questions (at, session, template_id, topic, seed, points, max_points, mistakes)"
+_REBUILD_SESSIONS = (
+    "INSERT OR IGNORE INTO sessions (id, kind, started_at, ended_at)"
+    " SELECT session, 'drill', MIN(at), MAX(at) FROM attempts GROUP BY session"
+)
+
+_REBUILD_LOST_QUESTIONS = (
+    "INSERT INTO questions (at, session, template_id, topic, seed, points, max_points, mistakes, seconds, hints)"
     " SELECT MAX(at), session, template_id, topic, seed, SUM(points), SUM(max_points),"
-    " COALESCE(group_concat(NULLIF(mistakes, ''), ','), '') FROM attempts GROUP BY session, template_id, seed"
-    " ORDER BY MIN(id)",
-}
+    " COALESCE(group_concat(NULLIF(mistakes, ''), ','), ''), SUM(seconds), 0 FROM attempts AS a"
+    " WHERE NOT EXISTS (SELECT 1 FROM questions AS q WHERE q.session = a.session"
+    " AND q.template_id = a.template_id AND q.seed = a.seed)"
+    " GROUP BY session, template_id, seed HAVING MAX(hints) = 0 ORDER BY MIN(id)"
+)
 
 
 def _salvage_rows(source: sqlite3.Connection, table: str, columns: list[str]) -> Iterator[tuple]:
@@ -606,11 +611,13 @@ def _copy_rows(copy: Path, fresh: Store, backup: Path) -> RepairReport:
                     recovered[table] += fresh.conn.execute(insert, row).rowcount
                 except sqlite3.IntegrityError:
                     continue
-    with fresh.conn:  # a history from before sessions and questions were kept: rebuild them, as migration 2 does
+    with fresh.conn:
         fresh.conn.execute("BEGIN IMMEDIATE")
-        for table, sql in _REBUILD.items():
-            if table not in names and recovered["attempts"]:
-                recovered[table] = fresh.conn.execute(sql).rowcount
+        if recovered["attempts"]:
+            # questions whose own row was lost but whose graded parts survived, when no hint was
+            # used (so the sum of the parts is exactly the points the student was shown)
+            recovered["questions"] += fresh.conn.execute(_REBUILD_LOST_QUESTIONS).rowcount
+            recovered["sessions"] += fresh.conn.execute(_REBUILD_SESSIONS).rowcount
     if readable:
         source.close()
     fresh.close()

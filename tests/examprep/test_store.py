@@ -114,9 +114,11 @@ def test_truncated_file_is_reported_and_repair_recovers_what_can_be_read(tmp_pat
 def test_repair_of_a_healthy_file_copies_everything(tmp_path):
     path = tmp_path / "h.sqlite3"
     filled(path, 30)
+    before = Store(path).attempts()
     report = repair(path)
-    assert report.recovered["attempts"] == 30 and report.recovered["sessions"] == 0
-    assert len(Store(path).attempts()) == 30
+    assert report.recovered["attempts"] == 30 and Store(path).attempts() == before
+    # sessions s0, s1, s2 were only named by their attempts: filed from them
+    assert report.recovered["sessions"] == 3
 
 
 def _deny(monkeypatch, path: Path, modes: set[str]) -> None:
@@ -267,3 +269,29 @@ def test_question_records_round_trip(tmp_path):
     store.record_question(record)
     assert store.questions() == [record]
     assert store.questions(topic="optim") == []
+
+
+def test_repair_rebuilds_lost_question_rows_from_their_parts(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript((FIXTURES / "history_v1.sql").read_text())  # no questions table at all
+    conn.close()
+    report = repair(path)
+    store = Store(path)
+    # the same three questions the upgrade builds, by hand: 5/10, 4/4, 0/10
+    assert [(q.template_id, q.points, q.max_points) for q in store.questions()] == [
+        ("cnn.exam2020.q1", 5, 10),
+        ("optim.sgd.one-step", 4, 4),
+        ("cnn.exam2020.q1", 0, 10),
+    ]
+    assert report.recovered["attempts"] == 5 and report.recovered["questions"] == 3
+
+
+def test_repair_does_not_rebuild_a_question_with_hints(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    store = Store(path)
+    store.record(Attempt("s", "cnn.x", "cnn", 1, "a", "correct", 5, 5, "1", hints=1))
+    store.conn.execute("DELETE FROM questions")
+    store.close()
+    repair(path)
+    assert Store(path).questions() == []  # its shown points (after the hint penalty) are unknown
