@@ -139,8 +139,14 @@ def test_history_export_csv_and_json(tmp_path):
 
 
 def test_truncated_history_gives_a_clear_message_and_repair_recovers(tmp_path):
-    for seed in range(40):
-        runner.invoke(app, ["drill", "cnn", "-n", "3", "--seed", str(seed)], input="skip\n" * 3)
+    from examprep.store import Attempt, QuestionRecord, Store
+
+    store = Store()  # a history of 120 questions, written as a drill writes them
+    for n in range(120):
+        for part in ("size", "params"):
+            store.record(Attempt(f"s{n // 3}", "cnn.exam2020.q1", "cnn", n, part, "correct", 5, 5, "x", seconds=4))
+        store.record_question(QuestionRecord(f"s{n // 3}", "cnn.exam2020.q1", "cnn", n, 10, 10, seconds=8))
+    store.close()
     path = home(tmp_path) / "history.sqlite3"
     before = sqlite3.connect(path).execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
     size = path.stat().st_size
