@@ -86,10 +86,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "mistake_label": ("mistake", "错误"),
     "no_templates": ("No questions for topic {topic!r} yet.", "主题 {topic!r} 暂时没有题目。"),
-    "col_id": ("id", "id"),
-    "col_topic": ("topic", "主题"),
-    "col_kind": ("kind", "类型"),
-    "col_title": ("title", "标题"),
+    "col_id": ("Id", "id"),
+    "col_kind": ("Kind", "类型"),
+    "col_title": ("Title", "标题"),
     "kind_calc": ("calc", "计算"),
     "kind_concept": ("concept", "简答"),
     "kind_design": ("design", "设计"),
@@ -134,6 +133,147 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--kind must be calc, concept or all, got {kind!r}.",
         "--kind 只能是 calc、concept 或 all，实际为 {kind!r}。",
     ),
+    # -- progress: history, review, stats, plan, export (appended by the progress branch) --
+    "store_readonly": (
+        "The history file {path} can be read but not written: this session is not saved.",
+        "练习记录文件 {path} 只能读取、不能写入：本次练习不会保存。",
+    ),
+    "store_unreadable": (
+        "Cannot read the history file {path}: {reason}. Check its permissions (for example: chmod u+rw). "
+        "This session is not saved.",
+        "无法读取练习记录文件 {path}：{reason}。请检查文件权限（例如 chmod u+rw）。本次练习不会保存。",
+    ),
+    "store_unreadable_fatal": (
+        "Cannot read the history file {path}: {reason}. Check its permissions (for example: chmod u+rw).",
+        "无法读取练习记录文件 {path}：{reason}。请检查文件权限（例如 chmod u+rw）。",
+    ),
+    "store_corrupt": (
+        "The history file {path} is damaged (SQLite says: {reason}). Run 'examprep history repair' to keep it "
+        "as a backup and start a new one with everything that can still be read.",
+        "练习记录文件 {path} 已损坏（SQLite 报告：{reason}）。运行 'examprep history repair'："
+        "原文件会保留为备份，并新建一个记录文件，尽量恢复其中还能读取的内容。",
+    ),
+    "store_repaired": (
+        "The history file was damaged (SQLite says: {reason}). It is kept as {backup}; a new one was started "
+        "with {count} attempts recovered from it.",
+        "练习记录文件已损坏（SQLite 报告：{reason}）。原文件保留为 {backup}；已新建记录文件，并从中恢复了 {count} 条作答记录。",
+    ),
+    "store_lost": (
+        "The history stopped working during the session ({reason}); answers after that point were not saved.",
+        "练习过程中记录文件出错（{reason}）；此后的答案没有保存。",
+    ),
+    "bad_now": (
+        "EXAMPREP_NOW must be an ISO date-time such as 2026-12-01T09:00, not {value!r}.",
+        "EXAMPREP_NOW 必须是 ISO 格式的日期时间，例如 2026-12-01T09:00，而不是 {value!r}。",
+    ),
+    "rating_prompt": (
+        "Rated {rating}. Enter keeps it, or 1 again · 2 hard · 3 good · 4 easy › ",
+        "评定为「{rating}」。回车保留，或输入 1 重来 · 2 困难 · 3 良好 · 4 简单 › ",
+    ),
+    "rating_set": ("Rating set to {rating}.", "评定已改为「{rating}」。"),
+    "rating_invalid": ("Not 1–4: the rating stays {rating}.", "不是 1–4：评定保持为「{rating}」。"),
+    "unknown_targets": (
+        "Not a topic or template id: {names}. Topics: {topics} (template ids: 'examprep bank list').",
+        "既不是主题也不是题目 id：{names}。主题有：{topics}（题目 id 见 'examprep bank list'）。",
+    ),
+    "weakest_drill": ("Drilling your weakest topics: {topics}", "练习你最薄弱的主题：{topics}"),
+    "review_nothing": (
+        "Nothing is due for review. Next one: {next}.",
+        "现在没有需要复习的技能。下一次复习：{next}。",
+    ),
+    "review_never": (
+        "Nothing to review yet: a skill is scheduled once you have answered it (try 'examprep drill').",
+        "还没有可复习的内容：作答过的题型才会被安排复习（先试试 'examprep drill'）。",
+    ),
+    "review_start": (
+        "{due} skills due; reviewing {count}, most overdue first, with new numbers.",
+        "共有 {due} 个技能到期；本次复习 {count} 个，最久未复习的优先，数值重新生成。",
+    ),
+    "review_title": ("Skills due for review", "待复习的技能"),
+    "col_skill": ("Skill", "技能"),
+    "col_topic": ("Topic", "主题"),
+    "col_due": ("Due", "到期"),
+    "col_overdue": ("Days overdue", "逾期天数"),
+    "col_attempts": ("Attempts", "作答次数"),
+    "col_accuracy": ("Accuracy", "正确率"),
+    "col_day": ("Day", "日期"),
+    "col_topics": ("Topics, weakest first", "主题（薄弱优先）"),
+    "col_new": ("New", "新题"),
+    "col_reviews": ("Reviews", "复习"),
+    "col_total": ("Questions", "题数"),
+    "col_count": ("Times", "次数"),
+    "col_mistake": ("Mistake", "错误"),
+    "stats_title": ("Progress by topic", "各主题进度"),
+    "stats_templates": ("By skill (template)", "各技能（题型）"),
+    "stats_overall": (
+        "{attempts} questions answered, {accuracy} of the points.",
+        "共作答 {attempts} 题，得分率 {accuracy}。",
+    ),
+    "stats_empty": (
+        "No practice recorded yet. Start with 'examprep drill' and come back.",
+        "还没有练习记录。先用 'examprep drill' 练习，再来查看。",
+    ),
+    "stats_trend": ("Last {days} days", "最近 {days} 天"),
+    "stats_weakest": ("Weakest skills", "最薄弱的技能"),
+    "stats_every_skill": (
+        "Every skill of a topic: examprep stats --topic TOPIC (all of them in --json).",
+        "查看某主题的全部技能：examprep stats --topic 主题（--json 中包含全部）。",
+    ),
+    "stats_mistakes": ("Mistakes made most often", "最常犯的错误"),
+    "stats_due": (
+        "Due for review today: {due} (overdue: {overdue}).",
+        "今天待复习：{due} 个（已逾期：{overdue} 个）。",
+    ),
+    "stats_streak": ("Streak: {days} day(s) in a row.", "连续练习：{days} 天。"),
+    "stats_calendar": ("Practice over the last {weeks} weeks", "最近 {weeks} 周的练习"),
+    "stats_less_more": ("less {scale} more", "少 {scale} 多"),
+    "weekdays": ("Mon Tue Wed Thu Fri Sat Sun", "一 二 三 四 五 六 日"),
+    "no_practice_day": ("–", "–"),
+    "plan_saved": ("Exam date saved: {date}.", "考试日期已保存：{date}。"),
+    "plan_title": (
+        "Plan to the exam on {date}: {days} day(s), every topic covered, weakest first",
+        "距 {date} 考试的计划：共 {days} 天，覆盖所有主题，薄弱优先",
+    ),
+    "plan_no_date": (
+        "No exam date yet: give it once with --exam-date YYYY-MM-DD.",
+        "还没有考试日期：请用 --exam-date YYYY-MM-DD 设置一次。",
+    ),
+    "plan_bad_date": ("Not a date (YYYY-MM-DD): {value!r}.", "不是日期（应为 YYYY-MM-DD）：{value!r}。"),
+    "plan_past": (
+        "The exam date {date} is not after today ({today}): give the coming exam date with --exam-date.",
+        "考试日期 {date} 不在今天（{today}）之后：请用 --exam-date 设置即将到来的考试日期。",
+    ),
+    "plan_never": ("new", "未练"),
+    "plan_note": (
+        "Each day: drill its topics (examprep drill TOPIC) and clear the reviews (examprep review).",
+        "每天：练习当天的主题（examprep drill 主题），并完成复习（examprep review）。",
+    ),
+    "history_written": ("Wrote {count} attempts to {path}.", "已将 {count} 条作答记录写入 {path}。"),
+    "history_none": ("No history file yet at {path}: nothing to do.", "{path} 还没有练习记录文件：无需处理。"),
+    "history_repaired": (
+        "The old file is kept as {backup}. A new history file was started with: {counts}.",
+        "原文件保留为 {backup}。已新建记录文件，恢复了：{counts}。",
+    ),
+    "history_unreadable_backup": (
+        "Nothing could be read from the old file (it is kept as {backup}); the new history starts empty.",
+        "原文件中没有能读取的内容（已保留为 {backup}）；新的记录文件从空开始。",
+    ),
+    "history_bad_format": ("Unknown format {value!r}: use csv or json.", "未知格式 {value!r}：请用 csv 或 json。"),
+    "history_write_failed": ("Could not write {path}: {reason}", "无法写入 {path}：{reason}"),
+    "table_names": (
+        "sessions={sessions}, attempts={attempts}, questions={questions}, skills={skills}, settings={settings}",
+        "练习={sessions}，作答={attempts}，题目={questions}，技能={skills}，设置={settings}",
+    ),
+    "anki_written": (
+        "Wrote {path}: {concepts} concept notes and {variants} worked variants.",
+        "已写入 {path}：{concepts} 张概念卡片，{variants} 道带详细解答的计算题。",
+    ),
+    "anki_bad_lang": (
+        "--lang must be en, zh or both, not {value!r}.",
+        "--lang 只能是 en、zh 或 both，而不是 {value!r}。",
+    ),
+    "anki_cards_error": ("The concept cards could not be read: {reason}", "概念卡片无法读取：{reason}"),
+    "anki_unknown_topic": ("Unknown topic {topic!r}. Topics: {topics}", "没有主题 {topic!r}。主题有：{topics}"),
 }
 
 

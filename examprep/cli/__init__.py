@@ -5,7 +5,7 @@ Importing a group module registers its commands on :data:`examprep.cli.base.app`
 
 from __future__ import annotations
 
-from examprep.cli import bank, drill, exam, explain, solve  # noqa: F401  (registers the commands)
+from examprep.cli import bank, drill, exam, explain, export, progress, solve  # noqa: F401  (registers the commands)
 from examprep.cli.base import app
 
 

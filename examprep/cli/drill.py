@@ -3,22 +3,35 @@
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 import typer
 
 from examprep.cli.base import BankOption, LangOption, app, fail, lang_of, load_bank
 from examprep.i18n import help_text as H
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from examprep.bank.question import Question
+    from examprep.store import Store
+
 
 @app.command(
     help=H(
-        "Practise one topic: each answer graded at once, then the worked solution.",
-        "练习一个主题：每个答案立即批改，并给出详细解答。",
+        "Practise topics or named templates: each answer graded at once, then the worked solution. "
+        "With no topic, your weakest topics.",
+        "练习一个主题、几个主题或指定题目：每个答案立即批改，并给出详细解答。不写主题时练习你最薄弱的主题。",
     )
 )
 def drill(
-    topic: str = typer.Argument(
-        ..., help=H("Topic id, e.g. cnn (see 'examprep bank list').", "主题 id，例如 cnn（见 'examprep bank list'）。")
+    targets: list[str] | None = typer.Argument(
+        None,
+        help=H(
+            "Topic ids (e.g. cnn) or template ids (e.g. cnn.exam2020.q1); none: your weakest topics.",
+            "主题 id（如 cnn）或题目 id（如 cnn.exam2020.q1）；不写则练习最薄弱的主题。",
+        ),
+        show_default=False,
     ),
     count: int = typer.Option(5, "-n", "--count", min=1, max=100, help=H("Number of questions.", "题目数量。")),
     seed: int | None = typer.Option(
@@ -35,43 +48,85 @@ def drill(
     lang: str | None = LangOption,
     bank: list[str] | None = BankOption,
 ) -> None:
-    """Practise one topic: each answer graded at once, then the worked solution."""
+    """Practise topics or templates: each answer graded at once, then the worked solution."""
+    from examprep.cli.store_access import practice_store
+    from examprep.i18n import t
+    from examprep.render.console import make_console
+    from examprep.session import choose
+    from examprep.session.drill import KIND_CHOICES, pick_questions
+
+    language = lang_of(lang)
+    kind = kind.strip().lower()
+    if kind not in KIND_CHOICES:
+        raise fail(t("bad_kind", language, kind=kind), 2, language)
+    kinds = KIND_CHOICES[kind]
+    loaded = load_bank(bank, language)
+    console = make_console()
+    seed = seed if seed is not None else random.randrange(1, 100000)
+    store = practice_store(console, language)
+    topics_by_lower = {topic.lower(): topic for topic in loaded.topics()}
+    names = [topics_by_lower.get(name.strip().lower(), name) for name in targets or []]  # CNN → cnn
+    if not names:
+        from examprep.stats import topic_accuracy
+        from examprep.store import StoreError
+
+        try:
+            accuracy = topic_accuracy(store) if store is not None else {}
+        except StoreError:
+            accuracy = {}
+        names = choose.weakest_topics(loaded, accuracy, kinds=kinds)
+        console.print(t("weakest_drill", language, topics=", ".join(names)), markup=False)
+    if len(names) == 1 and names[0] in loaded.topics() and loaded.get(names[0]) is None:
+        questions, errors = pick_questions(loaded, names[0], count, seed, kind)  # the long-standing one-topic order
+    else:
+        templates, unknown = choose.resolve(loaded, names, kinds)
+        if unknown:
+            from examprep.suggest import did_you_mean
+
+            hint = did_you_mean(unknown[0], loaded.topics() + list(loaded.templates), language)
+            message = t("unknown_targets", language, names=", ".join(unknown), topics=", ".join(loaded.topics()))
+            raise fail(message + hint, 2, language)
+        questions, errors = choose.pick(templates, count, seed, key="+".join(names))
+    if not questions and not errors:
+        topic = " ".join(names)
+        raise fail(
+            t("no_calc", language, topic=topic) if kind == "calc" else t("no_items", language, topic=topic, kind=kind),
+            1,
+            language,
+        )
+    replay = f"examprep drill {' '.join(names)} -n {count} --seed {seed}" + (f" --kind {kind}" if kind != "all" else "")
+    replay += f" --lang {language}" if lang else ""
+    run_session(console, language, questions, errors, store, "drill", replay)
+
+
+def run_session(
+    console: Console,
+    language: str,
+    questions: list[Question],
+    errors: list[str],
+    store: Store | None,
+    kind: str,
+    replay: str | None,
+) -> None:
+    """Run a drill or review session in the terminal and print its summary (shared by both)."""
     from examprep.i18n import t
     from examprep.render.console import make_console
     from examprep.render.drill_ui import RichDrillUI, render_summary
-    from examprep.session.drill import KIND_CHOICES, DrillSession, pick_questions
-    from examprep.store import Store
+    from examprep.session.drill import DrillSession
 
-    language = lang_of(lang)
-    if kind not in KIND_CHOICES:
-        raise fail(t("bad_kind", language, kind=kind), 2)
-    loaded = load_bank(bank, language)
-    if topic not in loaded.topics():
-        raise fail(t("unknown_topic", language, topic=topic, topics=", ".join(loaded.topics())), 2)
-    seed = seed if seed is not None else random.randrange(1, 100000)
-    questions, errors = pick_questions(loaded, topic, count, seed, kind)
-    console = make_console()
     for error in errors:
         make_console(stderr=True).print(f"[yellow]warning:[/yellow] {error}", markup=True, highlight=False)
     if not questions:
-        raise fail(
-            t("no_calc", language, topic=topic) if kind == "calc" else t("no_items", language, topic=topic, kind=kind)
-        )
-    store = None
-    try:
-        store = Store()
-        if store.moved_aside is not None:
-            console.print(t("store_moved", language, path=store.moved_aside), style="yellow", markup=False)
-    except Exception as exc:  # the history is a convenience: never block practice on it
-        console.print(t("store_warning", language, reason=exc), style="yellow", markup=False)
-    session = DrillSession(questions, store)
+        raise fail(t("no_calc", language, topic=kind))
+    session = DrillSession(questions, store, kind=kind)
     try:
         session.run(RichDrillUI(console, language))
     except KeyboardInterrupt:
         console.print(f"\n[yellow]{t('interrupted', language)}[/yellow]")
     render_summary(console, session.answered, language)
-    replay = f"examprep drill {topic} -n {count} --seed {seed}" + (f" --kind {kind}" if kind != "all" else "")
-    replay += f" --lang {language}" if lang else ""
-    console.print(f"[dim]{t('replay', language, command=replay)}[/dim]")
+    if session.store_error is not None:
+        console.print(t("store_lost", language, reason=session.store_error), style="yellow", markup=False)
+    if replay:
+        console.print(t("replay", language, command=replay), style="dim", markup=False)
     if store is not None:
         store.close()

@@ -133,6 +133,32 @@ class RichDrillUI:
     def show_solution(self, question: Question) -> None:
         self.console.print(solution_table(question.solution.steps, self.lang))
 
+    def ask_rating(self, rating: int) -> int | None:
+        """Offer to override the scheduler's rating: one line, Enter keeps it. Only asked at a
+        terminal; piped input is never asked (it would eat the next answer)."""
+        from examprep.scheduling import RATINGS, rating_name
+
+        if not self.interactive:
+            return None
+        self.console.print(t("rating_prompt", self.lang, rating=rating_name(rating, self.lang)), end="", markup=False)
+        try:
+            line = input().strip()
+        except EOFError:
+            self.console.print()
+            return None
+        if not line:
+            return None
+        if line.isdigit() and int(line) in RATINGS:
+            chosen = int(line)
+            self.console.print(
+                t("rating_set", self.lang, rating=rating_name(chosen, self.lang)), style="dim", markup=False
+            )
+            return chosen
+        self.console.print(
+            t("rating_invalid", self.lang, rating=rating_name(rating, self.lang)), style="dim", markup=False
+        )
+        return None
+
 
 def render_summary(console: Console, results: list[QuestionResult], lang: str) -> None:
     if not results:

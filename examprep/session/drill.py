@@ -3,12 +3,18 @@
 The flow talks to the terminal only through a ``DrillUI`` (rich in the CLI, a fake in tests),
 and records every graded part in the store the moment it is graded, so stopping at any point
 (``quit``, end of input, Ctrl-C) keeps everything already answered.
+
+Each finished question is also recorded whole, with the points as shown (hint penalties
+applied), the time taken and the hints used, and reported to the scheduler as a rating that the
+student may override when the UI offers it (``ask_rating``; piped input is never asked).
 """
 
 from __future__ import annotations
 
 import random
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -21,7 +27,7 @@ from examprep.grading.grade import PartVerdict, skipped
 from examprep.grading.parse import AnswerError
 from examprep.session import theory
 from examprep.session.theory import TheoryQuestion, command_of
-from examprep.store import Attempt, Store
+from examprep.store import Attempt, QuestionRecord, Store, StoreError
 from solvers.core import Text
 
 HINT = "?"
@@ -54,6 +60,9 @@ class QuestionResult:
     seed: int
     verdicts: list[PartVerdict] = field(default_factory=list)
     hints_used: int = 0
+    seconds: float | None = None
+    rating: int | None = None  # the scheduler's rating of this outcome
+    self_rating: int | None = None  # the student's override, if any
     free_text: FreeTextVerdict | None = None  # concept and design items
     self_score: float | None = None  # the student's own score for free text, kept beside the automatic one
     skipped_text: bool = False
@@ -80,6 +89,11 @@ class QuestionResult:
         return max(0.0, earned - penalty)
 
     @property
+    def shown_points(self) -> float:
+        """The points exactly as the summary shows them (two decimals), which is what is stored."""
+        return round(self.points, 2)
+
+    @property
     def mistakes(self) -> list[str]:
         if self.free_text is not None:
             return [m.id for m in self.free_text.misconceptions]
@@ -93,6 +107,11 @@ class DrillSession:
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     results: list[QuestionResult] = field(default_factory=list)
     finished: bool = False
+    kind: str = "drill"  # drill or review: how the session is filed in the history
+    timer: Callable[[], float] = time.monotonic
+    store_error: StoreError | None = None  # set if the history failed mid-session (practice went on)
+    _started: float = field(default=0.0, init=False, repr=False)
+    _part_started: float = field(default=0.0, init=False, repr=False)
 
     @property
     def answered(self) -> list[QuestionResult]:
@@ -101,30 +120,98 @@ class DrillSession:
 
     def run(self, ui: DrillUI) -> list[QuestionResult]:
         """Run until every question is done, the student quits, or input ends."""
+        self._save(lambda store: store.start_session(self.session_id, self.kind))
         for index, question in enumerate(self.questions, start=1):
             if isinstance(question, TheoryQuestion):
                 ui.show_theory_question(index, len(self.questions), question)  # type: ignore[attr-defined]
                 result = QuestionResult(question.template, question.seed)
                 self.results.append(result)
+                self._started = self.timer()
                 outcome = self._ask_theory(question, result, ui)  # type: ignore[arg-type]
                 if outcome == "eof" and not result.touched:
                     self.results.pop()
                     break
+                result.seconds = round(self.timer() - self._started, 1)
+                if result.free_text is not None or result.skipped_text:
+                    self._finish(question, result, ui, ask=outcome in ("done", "skip"))
                 if outcome in ("quit", "eof"):
                     break
                 continue
             ui.show_question(index, len(self.questions), question)
             result = QuestionResult(question.template, question.variant.seed)
             self.results.append(result)
+            self._started = self._part_started = self.timer()
             outcome = self._ask_parts(question, result, ui)
             if outcome == "eof" and not result.verdicts:
                 self.results.pop()  # input ended before this question was touched
                 break
+            result.seconds = round(self.timer() - self._started, 1)
             ui.show_solution(question)
+            self._finish(question, result, ui, ask=outcome in ("done", "skip"))
             if outcome in ("quit", "eof"):
                 break
+        self._save(lambda store: store.end_session(self.session_id))
         self.finished = True
         return self.results
+
+    def _finish(self, question: Question | TheoryQuestion, result: QuestionResult, ui: DrillUI, ask: bool) -> None:
+        """Rate the finished question, let the student override the rating, and record it."""
+        from examprep import scheduling
+
+        template = question.template
+        median = None
+        if self.store is not None:
+            try:
+                median = scheduling.median_seconds(self.store, template.id)
+            except StoreError as error:
+                self._lost(error)
+        outcome = scheduling.Outcome(result.shown_points, result.max_points, result.hints_used, result.seconds, median)
+        result.rating = scheduling.rate(outcome)
+        ask_rating = getattr(ui, "ask_rating", None)
+        if ask and ask_rating is not None and self._schedules(template.id):
+            result.self_rating = ask_rating(result.rating)
+        record = QuestionRecord(
+            session=self.session_id,
+            template_id=template.id,
+            topic=template.topic,
+            seed=result.seed,
+            points=result.shown_points,
+            max_points=result.max_points,
+            seconds=result.seconds,
+            hints=result.hints_used,
+            mistakes=",".join(dict.fromkeys(result.mistakes)),
+            rating=result.rating,
+            self_rating=result.self_rating,
+        )
+        rating = result.self_rating or result.rating
+        self._save(lambda store: store.record_question(record))
+        self._save(lambda store: scheduling.review(store, template.id, template.topic, rating))
+
+    def _schedules(self, template_id: str) -> bool:
+        """Whether this question will move the skill's schedule (saved, first graded attempt today):
+        only then is the student offered to change the rating."""
+        from examprep import clock, scheduling
+
+        if self.store is None or self.store.readonly:
+            return False
+        try:
+            return scheduling.counts_as_review(self.store.skill(template_id), clock.now())
+        except StoreError as error:
+            self._lost(error)
+            return False
+
+    def _save(self, write: Callable[[Store], object]) -> None:
+        """Write to the history; if it fails, practice goes on and the error is kept for the end."""
+        if self.store is None:
+            return
+        try:
+            write(self.store)
+        except StoreError as error:
+            self._lost(error)
+
+    def _lost(self, error: StoreError) -> None:
+        self.store_error = error
+        self.store = None
 
     def _ask_theory(self, question: TheoryQuestion, result: QuestionResult, ui: theory.TheoryUI) -> str:
         """One free-text answer: graded and stored at once, then an optional own score."""
@@ -160,29 +247,34 @@ class DrillSession:
                 continue
             if own is not None:
                 result.self_score = own
-                if self.store is not None and row is not None:
-                    self.store.set_self_score(row, own)
+                if row:
+                    self._save(lambda store, score=own: store.set_self_score(row, score))
                 ui.confirm_self_score(own, result.free_text)
             return "done"
 
-    def _record_theory(self, question: TheoryQuestion, result: QuestionResult, answer: str) -> int | None:
+    def _record_theory(self, question: TheoryQuestion, result: QuestionResult, answer: str) -> int:
+        """Store the free-text attempt at once; returns its row id (0 when nothing was stored)."""
         if self.store is None:
-            return None
+            return 0
         verdict = result.free_text
-        return self.store.record(
-            Attempt(
-                session=self.session_id,
-                template_id=question.template.id,
-                topic=question.template.topic,
-                seed=question.seed,
-                part_id="text",
-                status=theory.status_of(verdict) if verdict else "skipped",
-                points=result.points,
-                max_points=result.max_points,
-                answer=answer,
-                mistakes=",".join(result.mistakes),
-            )
+        attempt = Attempt(
+            session=self.session_id,
+            template_id=question.template.id,
+            topic=question.template.topic,
+            seed=question.seed,
+            part_id="text",
+            status=theory.status_of(verdict) if verdict else "skipped",
+            points=result.points,
+            max_points=result.max_points,
+            answer=answer,
+            mistakes=",".join(result.mistakes),
+            hints=result.hints_used,
         )
+        try:
+            return self.store.record(attempt)
+        except StoreError as error:
+            self._lost(error)
+            return 0
 
     def _ask_parts(self, question: Question, result: QuestionResult, ui: DrillUI) -> str:
         given: dict[str, object] = {}
@@ -217,7 +309,7 @@ class DrillSession:
                     continue
                 given[part.answer] = verdict.given.value if verdict.given else None
                 result.verdicts.append(verdict)
-                self._record(question, verdict, raw)
+                self._record(question, verdict, raw, result.hints_used)
                 ui.show_verdict(verdict, part, question)
                 break
         return "done"
@@ -226,23 +318,28 @@ class DrillSession:
         for part in parts:
             verdict = skipped(part.id, part.points, question.expected(part))
             result.verdicts.append(verdict)
-            self._record(question, verdict, "")
+            self._record(question, verdict, "", result.hints_used)
 
-    def _record(self, question: Question, verdict: PartVerdict, answer: str) -> None:
-        if self.store is None:
-            return
-        self.store.record(
-            Attempt(
-                session=self.session_id,
-                template_id=question.template.id,
-                topic=question.template.topic,
-                seed=question.variant.seed,
-                part_id=verdict.part_id,
-                status=verdict.status,
-                points=verdict.points,
-                max_points=verdict.max_points,
-                answer=answer,
-                mistakes=",".join(m.id for m in verdict.mistakes),
+    def _record(self, question: Question, verdict: PartVerdict, answer: str, hints: int = 0) -> None:
+        now = self.timer()
+        seconds = round(now - self._part_started, 1)
+        self._part_started = now
+        self._save(
+            lambda store: store.record(
+                Attempt(
+                    session=self.session_id,
+                    template_id=question.template.id,
+                    topic=question.template.topic,
+                    seed=question.variant.seed,
+                    part_id=verdict.part_id,
+                    status=verdict.status,
+                    points=verdict.points,
+                    max_points=verdict.max_points,
+                    answer=answer,
+                    mistakes=",".join(m.id for m in verdict.mistakes),
+                    seconds=seconds,
+                    hints=hints,
+                )
             )
         )
 

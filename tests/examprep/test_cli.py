@@ -262,7 +262,7 @@ def test_damaged_history_is_kept_aside_and_practice_goes_on(tmp_path, monkeypatc
     monkeypatch.setenv("EXAMPREP_HOME", str(home))
     result = runner.invoke(app, ["drill", "cnn", "-n", "1", "--seed", "5", "--kind", "calc"], input="45x45x15\n3660\n")
     assert result.exit_code == 0 and "new one was started" in result.stdout and "10/10" in result.stdout
-    assert len(list(home.glob("history.sqlite3.corrupt-*"))) == 1
+    assert len(list(home.glob("history.sqlite3.damaged-*"))) == 1
 
 
 def test_drill_concept_items_from_a_pipe():

@@ -24,6 +24,8 @@ ALLOWED = {
     "EXAMPREP_LANG", "EXAMPREP_BANK", "en", "zh", "cn", "CN", "cnn", "pool2d", "conv2d", "input",
     "kernel", "key", "value", "id", "nesterov", "calc", "all", "design", "conv", "pool", "optimizer",
     "SGD", "Adam", "Momentum", "Nesterov", "JSON",
+    # options, arguments and values of the progress commands, as typed
+    "targets", "date", "YYYY", "CSV", "csv", "repair", "apkg", "output", "both", "format",
     # keys of the JSON output, as the program writes them
     "inputs", "answers", "steps",
 }  # fmt: skip
@@ -47,6 +49,12 @@ HELP_SCREENS = [
     ["bank", "list", "--help"],
     ["bank", "show", "--help"],
     ["bank", "check", "--help"],
+    ["review", "--help"],
+    ["stats", "--help"],
+    ["plan", "--help"],
+    ["history", "--help"],
+    ["history", "export", "--help"],
+    ["export", "anki", "--help"],
 ]
 
 
@@ -60,7 +68,7 @@ def test_help_screens_have_no_english_words_of_their_own(args):
 
 @pytest.mark.parametrize(
     "args",
-    [["drill"], ["drill", "cnn", "-n", "abc"], ["drill", "cnn", "--bogus"], ["bank", "lisst"], ["nosuch"]],
+    [["drill", "cnn", "-n", "abc"], ["drill", "cnn", "--bogus"], ["bank", "lisst"], ["nosuch"]],
     ids=" ".join,
 )
 def test_usage_errors_are_in_chinese(args):
