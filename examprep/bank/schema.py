@@ -14,6 +14,7 @@ from examprep.grading.parse import ANSWER_TYPES
 from solvers.core import Text
 
 KINDS = ("calc", "concept", "design")
+IMPORTANCE = ("master", "understand", "skim")  # the outline's 掌握 / 理解 / 看看就行
 PARAM_RULES = ("range", "choice", "value", "expr", "list", "vector", "matrix", "format")
 DEFAULT_HINT_COST = 0.25
 
@@ -77,6 +78,7 @@ class Template:
     source: Text | None = None
     rubric: tuple[RubricPoint, ...] = ()
     model_answer: Text | None = None
+    importance: str = "understand"
 
     @property
     def is_fixed(self) -> bool:
@@ -262,7 +264,11 @@ class _Validator:
         if not isinstance(hints_raw, list):
             raise self.fail("hints", "must be a list")
         hints = tuple(self.text(h, f"hints[{i}]") for i, h in enumerate(hints_raw))
+        importance = raw.get("importance", "understand")
+        if importance not in IMPORTANCE:
+            raise self.fail("importance", f"must be one of {', '.join(IMPORTANCE)}, got {importance!r}")
         common = dict(
+            importance=importance,
             id=raw["id"],
             topic=topic,
             kind=kind,
