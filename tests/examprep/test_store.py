@@ -4,7 +4,7 @@ import sqlite3
 import subprocess
 import sys
 
-from examprep.store import Attempt, Store
+from examprep.store import MIGRATIONS, Attempt, Store
 
 
 def attempt(n=0):
@@ -16,7 +16,7 @@ def test_migrations_run_once(tmp_path):
     Store(path).close()
     store = Store(path)
     versions = store.conn.execute("SELECT version FROM schema_migrations").fetchall()
-    assert versions == [(1,)]
+    assert versions == [(v,) for v in range(1, len(MIGRATIONS) + 1)]  # each once, none twice
 
 
 def test_attempts_round_trip(tmp_path):
