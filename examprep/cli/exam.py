@@ -106,7 +106,7 @@ def mock_exam(
         else:
             _export(built, export, with_solutions, language)  # type: ignore[arg-type]
         return
-    _sit(loaded, blueprint, seed, minutes, twin, resume, abandon, language, lang is not None)
+    _sit(loaded, bank, blueprint, seed, minutes, twin, resume, abandon, language, lang is not None)
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -361,6 +361,7 @@ def _grade_sheet(
 
 def _sit(
     bank: Bank,
+    bank_options: list[str] | None,
     blueprint: Blueprint,
     seed: int | None,
     minutes: float | None,
@@ -391,6 +392,15 @@ def _sit(
         record = current
         if not explicit_lang:
             language = record.lang
+        if not bank_options:  # the extra bank files the paper was drawn from, unless EXAMPREP_BANK has them
+            from examprep.bank.loader import extra_paths
+
+            from_env = {p.resolve() for p in extra_paths(None)}
+            stored = [
+                p for p in record.plan.get("bank") or [] if Path(p).exists() and Path(p).resolve() not in from_env
+            ]
+            if stored:
+                bank = load_bank(stored, language)
         try:
             built = paper_of(record, bank)
         except Exception as exc:  # PaperError: the bank lost a template the attempt used
@@ -417,8 +427,17 @@ def _sit(
         from examprep.bank.papers import PaperError
 
         try:
+            from examprep.bank.loader import extra_paths
+
             record, built = start_attempt(
-                exam_store, bank, blueprint, seed=_seed(seed), twin=twin, lang=language, minutes=minutes
+                exam_store,
+                bank,
+                blueprint,
+                seed=_seed(seed),
+                twin=twin,
+                lang=language,
+                minutes=minutes,
+                bank_paths=[p.resolve() for p in extra_paths(bank_options)],
             )
         except PaperError as exc:
             raise fail(t("exam_paper_error", language) + "\n  " + str(exc).replace("\n", "\n  ")) from None

@@ -183,6 +183,9 @@ class RichExamUI:
             RichText(t("read_as", self.lang, value=shown) + " · " + t("exam_saved", self.lang), style="dim")
         )
 
+    def show_saved(self, key: str) -> None:
+        self.console.print(RichText(f"{key} · " + t("exam_saved", self.lang), style="dim"))
+
     def show_invalid(self, error: AnswerError) -> None:
         self.console.print(RichText(t("invalid", self.lang, reason=error.text.get(self.lang)), style="yellow"))
 

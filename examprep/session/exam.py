@@ -15,8 +15,10 @@ progress.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 
 from examprep.bank.loader import Bank
@@ -48,6 +50,7 @@ class ExamUI(Protocol):
     def ask_navigation(self, paper: ExamPaper, answers: dict[str, str], remaining: timedelta) -> str | None: ...
     def ask_part(self, paper: ExamPaper, part: AnswerPart, current: str | None, remaining: timedelta) -> str | None: ...
     def show_read_as(self, shown: str) -> None: ...
+    def show_saved(self, key: str) -> None: ...
     def show_invalid(self, error: AnswerError) -> None: ...
     def show_unknown_command(self, text: str, count: int) -> None: ...
     def show_all_answered(self) -> None: ...
@@ -83,12 +86,17 @@ def start_attempt(
     twin: bool,
     lang: str,
     minutes: float | None = None,
+    bank_paths: list[Path] | None = None,
 ) -> tuple[AttemptRecord, ExamPaper]:
-    """Fix the paper, its numbers and the deadline, and store them before the first question."""
+    """Fix the paper, its numbers and the deadline, and store them before the first question.
+
+    ``bank_paths`` (extra bank files the paper was drawn from) are stored so a resume finds them."""
     plan = plan_paper(blueprint, bank, seed, twin)
+    if minutes is not None:  # the attempt's own time allowed is part of its paper
+        plan = dataclasses.replace(plan, minutes=minutes)
     paper = build_paper(plan, bank)
     started = now()
-    deadline = started + timedelta(minutes=minutes if minutes is not None else plan.minutes)
+    deadline = started + timedelta(minutes=plan.minutes)
     record = exam_store.create(
         paper=plan.paper,
         seed=seed,
@@ -96,7 +104,7 @@ def start_attempt(
         lang=lang,
         started=started,
         deadline=deadline,
-        plan=plan_json(plan, paper),
+        plan={**plan_json(plan, paper), "bank": [str(p) for p in bank_paths or []]},
         max_points=plan.max_points,
     )
     return record, paper
@@ -274,6 +282,8 @@ class ExamSession:
             if not self._save(part, raw.strip() if not part.free_text else raw.rstrip()):
                 ui.show_time_up()
                 return "timeout"
+            if part.free_text:
+                ui.show_saved(part.key)
             return "done"
 
 

@@ -68,6 +68,9 @@ class ScriptUI:
     def show_read_as(self, shown):
         self.events.append(("read_as", shown))
 
+    def show_saved(self, key):
+        self.events.append(("saved", key))
+
     def show_invalid(self, error):
         self.events.append(("invalid", error.text.en))
 
