@@ -17,10 +17,12 @@ from solvers.core import Grid, Step, fmt_num
 CSS = """
 @page { size: A4; margin: 16mm 15mm 18mm 15mm; }
 * { box-sizing: border-box; }
-body { font-family: "Noto Serif", "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", "SimSun", serif;
+body { font-family: "Noto Serif", "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", "SimSun",
+       "Noto Sans CJK SC", "WenQuanYi Zen Hei", "PingFang SC", "Microsoft YaHei", serif;
        font-size: 11pt; line-height: 1.45; color: #111; max-width: 180mm; margin: 0 auto; }
 h1 { font-size: 20pt; margin: 0 0 4mm; }
-h2 { font-size: 13pt; border-bottom: 1.5px solid #333; padding-bottom: 1mm; margin: 6mm 0 3mm; }
+h2 { font-size: 13pt; border-bottom: 1.5px solid #333; padding-bottom: 1mm; margin: 6mm 0 3mm;
+     break-after: avoid; page-break-after: avoid; }
 .cover { page-break-after: always; break-after: page; }
 .meta { color: #444; margin-bottom: 6mm; }
 .fields { display: flex; gap: 8mm; margin: 8mm 0; font-size: 12pt; }
@@ -36,6 +38,7 @@ table.scores td.blank { height: 12mm; }
 .part { margin: 2mm 0 0 4mm; }
 .answer { border: 1px solid #999; margin: 1mm 0 3mm 4mm; border-radius: 1mm;
           background: repeating-linear-gradient(to bottom, transparent 0, transparent 7.5mm, #ddd 7.5mm, #ddd 7.8mm); }
+.key .question { break-inside: auto; page-break-inside: auto; }  /* worked solutions may run long */
 .key .expected { font-weight: bold; }
 .key .step { margin: 1mm 0 1mm 6mm; }
 .key .formula { font-family: "DejaVu Sans Mono", monospace; font-size: 10pt; }
@@ -46,11 +49,21 @@ table.scores td.blank { height: 12mm; }
 """
 
 
+ANSWER_SPACE_CM = 13.0  # at most this much answer space per question: with its text, one question fits on an A4 page
+
+
 def _answer_height(part: AnswerPart) -> float:
     """Centimetres of answer space: a line or two for a calculation, more for text by its points."""
     if part.part is not None:
-        return 3.0 if part.part.type == "matrix" else 1.6
-    return min(14.0, max(4.0, 0.9 * part.points))
+        return 2.4 if part.part.type == "matrix" else 1.6
+    return min(14.0, max(3.2, 0.8 * part.points))
+
+
+def _heights(parts: list[AnswerPart]) -> list[float]:
+    """Answer space of each part, shrunk together when the question would not fit on a page."""
+    heights = [_answer_height(p) for p in parts]
+    scale = min(1.0, ANSWER_SPACE_CM / sum(heights)) if heights else 1.0
+    return [h * scale for h in heights]
 
 
 def _form(paper: ExamPaper, lang: str) -> str:
@@ -137,6 +150,7 @@ def _question_html(paper: ExamPaper, number: int, lang: str, key: bool) -> str:
         f'<span class="pts">({escape(t("points", lang, points=f"{question.points:g}"))})</span></h3>'
     ]
     parts = paper.question_parts(number)
+    heights = _heights(parts)
     for index, part in enumerate(parts):
         item = paper.item_of(part)
         if index == 0 or parts[index - 1].item != part.item:
@@ -147,7 +161,7 @@ def _question_html(paper: ExamPaper, number: int, lang: str, key: bool) -> str:
             f'<span class="pts">[{escape(t("points", lang, points=f"{part.points:g}"))}]</span></div>'
         )
         if not key:
-            out.append(f'<div class="answer" style="height: {_answer_height(part):.1f}cm"></div>')
+            out.append(f'<div class="answer" style="height: {heights[index]:.1f}cm"></div>')
         elif part.part is not None and item.question is not None:
             value = show_value(part.part.type, item.question.expected(part.part))
             out.append(f'<div class="part expected">{escape(t("expected", lang, value=value))}</div>')
