@@ -123,7 +123,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Every part has an answer. Type a question number to revise it, or 'submit' (交卷) to hand in.",
         "所有小题都已作答。输入题号可修改答案，输入 '交卷'（submit）交卷。",
     ),
-    "exam_warning": ("⚠ {minutes} minutes left.", "⚠ 还剩 {minutes} 分钟。"),
+    "exam_warning": ("⚠ Less than {minutes} minutes left.", "⚠ 剩余时间不足 {minutes} 分钟。"),
     "exam_time_up": ("Time is up: the paper is handed in.", "时间到：试卷已收。"),
     "exam_confirm": (
         "{count} part(s) have no answer ({keys}). Hand in anyway? [y/N]",

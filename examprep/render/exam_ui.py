@@ -71,8 +71,23 @@ class RichExamUI:
 
     # -- input -------------------------------------------------------------------------------------
     def _toolbar(self) -> str:
+        """The bottom bar, redrawn every second: the time left, a warning in the last 10 and 5
+        minutes, and at the deadline it ends the prompt so the paper is handed in at once."""
         left = self.deadline_left() if self.deadline_left else timedelta(0)
-        return " " + t("exam_toolbar", self.lang, left=clock_text(left))
+        if left <= timedelta(0):
+            try:
+                from prompt_toolkit.application.current import get_app
+
+                app = get_app()
+                if not app.future or not app.future.done():
+                    app.exit(result="")
+            except Exception:  # already ending: the flow checks the clock after every input anyway
+                pass
+        text = " " + t("exam_toolbar", self.lang, left=clock_text(left))
+        for minutes in (5, 10):
+            if left <= timedelta(minutes=minutes):
+                return " " + t("exam_warning", self.lang, minutes=minutes) + text
+        return text
 
     def _read(self, prompt: str) -> str | None:
         if self._eof:
@@ -174,8 +189,7 @@ class RichExamUI:
         body.append(RichText("\n" + t("exam_part_help", self.lang), style="dim"))
         title = RichText(
             f"Q{number} · {paper.question_title(number, self.lang)} · {t('points', self.lang, points=pts(question.points))}"
-            f" · {t('exam_time_left', self.lang, left=clock_text(remaining))}"
-        )
+        )  # the time left is in every prompt (and in the bottom bar in a terminal)
         self.console.print(Panel(Group(*body), title=title, title_align="left", border_style="blue"))
 
     def show_read_as(self, shown: str) -> None:
