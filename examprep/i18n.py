@@ -193,6 +193,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The mock exam needs the history file to save answers: {reason}",
         "模拟考试需要记录文件来保存答案：{reason}",
     ),
+    "exam_sheet_seed": ("must be a whole number, got {value!r}", "应为整数，实际为 {value!r}"),
+    "exam_sheet_no_seed": (
+        "the sheet has no seed line, and this paper's numbers depend on it: keep the seed line of the blank sheet or give --seed",
+        "答题卡中没有 seed 行，而这份试卷的数字取决于它：请保留空白答题卡中的 seed 行，或使用 --seed",
+    ),
+    "exam_no_attempt": (
+        "There is no attempt {id}: see 'examprep mock-exam --attempts'.",
+        "没有第 {id} 次考试：见 'examprep mock-exam --attempts'。",
+    ),
+    "exam_no_report": ("Attempt {id} is {state}: it has no report.", "第 {id} 次考试{state}：没有成绩报告。"),
     "sheet_title": ("examprep answer sheet: {title}", "examprep 答题卡：{title}"),
     "sheet_help": (
         "Write each answer after its key. Calculations on one line (45x45x15, 3660, a matrix as 1,2;3,4); "

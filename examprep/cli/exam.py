@@ -12,8 +12,9 @@ from examprep.i18n import help_text as H
 
 if TYPE_CHECKING:
     from examprep.bank.loader import Bank
-    from examprep.bank.papers import Blueprint
-    from examprep.session.exam_store import ExamStore
+    from examprep.bank.papers import Blueprint, PaperPlan
+    from examprep.session.exam_paper import ExamPaper
+    from examprep.session.exam_store import AttemptRecord, ExamStore
 
 
 @app.command(
@@ -58,6 +59,9 @@ def mock_exam(
         "--with-solutions",
         help=H("With --export: also write the answer key as a separate file.", "与 --export 同用：另存一份参考答案。"),
     ),
+    report: int | None = typer.Option(
+        None, "--report", help=H("Show the stored report of attempt ID.", "显示第 ID 次考试保存的成绩报告。")
+    ),
     json_out: bool = typer.Option(False, "--json", help=H("Machine-readable output.", "输出 JSON。")),
     lang: str | None = LangOption,
     bank: list[str] | None = BankOption,
@@ -73,13 +77,14 @@ def mock_exam(
         "--sheet": sheet,
         "--answers": answers is not None,
         "--export": export is not None,
+        "--report": report is not None,
     }
     chosen = [name for name, on in modes.items() if on]
     if len(chosen) > 1:
         raise fail(t("exam_conflict", language, a=chosen[0], b=chosen[1]), 2)
     if with_solutions and export is None:
         raise fail(t("exam_conflict", language, a="--with-solutions", b="(no --export)"), 2)
-    if json_out and not (list_papers or attempts or answers is not None):
+    if json_out and not (list_papers or attempts or answers is not None or report is not None):
         raise fail(t("exam_conflict", language, a="--json", b=chosen[0] if chosen else "mock-exam"), 2)
     if abandon and (chosen and not resume):
         raise fail(t("exam_conflict", language, a="--abandon", b=chosen[0]), 2)
@@ -90,6 +95,9 @@ def mock_exam(
         return
     if attempts:
         _attempts(_exam_store(language), loaded, language, json_out)
+        return
+    if report is not None:
+        _show_report(_exam_store(language), loaded, bank, report, language, json_out)
         return
     if answers is not None:
         _grade_sheet(loaded, answers, paper, seed, twin, language, json_out)
@@ -137,7 +145,7 @@ def _blueprint(name: str, language: str) -> Blueprint:
     return papers[name]
 
 
-def _build(blueprint: Blueprint, bank: Bank, seed: int, twin: bool, language: str):  # noqa: ANN202
+def _build(blueprint: Blueprint, bank: Bank, seed: int, twin: bool, language: str) -> ExamPaper:
     from examprep.bank.papers import PaperError, plan_paper
     from examprep.i18n import t
     from examprep.session.exam_paper import build_paper
@@ -198,9 +206,8 @@ def _list(bank: Bank, language: str, json_out: bool) -> None:
     table = []
     for b, missing, points in rows:
         fmt = t("exam_format", language, questions=b.question_count, points=f"{points:g}", minutes=f"{b.minutes:g}")
-        status = (
-            t("exam_paper_missing", language, ids=", ".join(missing)) if missing else t("exam_paper_ready", language)
-        )
+        shown = ", ".join(missing[:2]) + (f" (+{len(missing) - 2})" if len(missing) > 2 else "")
+        status = t("exam_paper_missing", language, ids=shown) if missing else t("exam_paper_ready", language)
         table.append((b.id + (" (--twin)" if b.has_twin else ""), b.title.get(language), fmt, status))
     render_papers(make_console(), table, language)
 
@@ -241,7 +248,7 @@ def _attempts(exam_store: ExamStore, bank: Bank, language: str, json_out: bool) 
     render_attempts(make_console(), rows, language)
 
 
-def _part_count(plan, bank: Bank) -> int:  # noqa: ANN001
+def _part_count(plan: PaperPlan, bank: Bank) -> int:
     """Answer parts of a stored plan, counted without building it (cheap, and the bank may have changed)."""
     count = 0
     for question in plan.questions:
@@ -251,7 +258,46 @@ def _part_count(plan, bank: Bank) -> int:  # noqa: ANN001
     return count
 
 
-def _export(built, path: Path, with_solutions: bool, language: str) -> None:  # noqa: ANN001
+def _attempt_bank(record: AttemptRecord, bank: Bank, bank_options: list[str] | None, language: str) -> Bank:
+    """The bank an attempt was drawn from: with the extra bank files it stored, unless --bank or
+    EXAMPREP_BANK already give them."""
+    if bank_options:
+        return bank
+    from examprep.bank.loader import extra_paths
+
+    from_env = {p.resolve() for p in extra_paths(None)}
+    stored = [p for p in record.plan.get("bank") or [] if Path(p).exists() and Path(p).resolve() not in from_env]
+    return load_bank(stored, language) if stored else bank
+
+
+def _show_report(
+    exam_store: ExamStore, bank: Bank, bank_options: list[str] | None, attempt_id: int, language: str, json_out: bool
+) -> None:
+    import json
+
+    from examprep.i18n import t
+    from examprep.session.exam import paper_of
+    from examprep.session.exam_report import Report
+
+    record = exam_store.get(attempt_id)
+    if record is None:
+        raise fail(t("exam_no_attempt", language, id=attempt_id))
+    if record.report is None:
+        raise fail(t("exam_no_report", language, id=attempt_id, state=t(f"exam_state_{record.state}", language)))
+    if json_out:
+        typer.echo(json.dumps(record.report, ensure_ascii=False, indent=2))
+        return
+    from examprep.render.console import make_console
+    from examprep.render.exam_ui import render_report
+
+    try:
+        built = paper_of(record, _attempt_bank(record, bank, bank_options, language))
+    except Exception as exc:  # PaperError: the bank lost a template the attempt used
+        raise fail(t("exam_paper_error", language) + "\n  " + str(exc)) from None
+    render_report(make_console(), Report.from_json(record.report), built, language)
+
+
+def _export(built: ExamPaper, path: Path, with_solutions: bool, language: str) -> None:
     from examprep.i18n import t
     from examprep.render.console import make_console
     from examprep.render.exam_export import paper_html, paper_markdown
@@ -299,12 +345,13 @@ def _grade_sheet(
         raise fail(t("exam_sheet_mismatch", language, sheet=sheet_paper, option=paper), 2)
     blueprint = _blueprint(paper or sheet_paper or "default", language)
     sheet_seed = meta.get("seed")
-    use_seed = (
-        seed
-        if seed is not None
-        else (sheet_seed if isinstance(sheet_seed, int) and not isinstance(sheet_seed, bool) else 0)
-    )
+    if sheet_seed is not None and (isinstance(sheet_seed, bool) or not isinstance(sheet_seed, int)):
+        raise fail(t("exam_sheet_problems", language) + "\n  seed: " + t("exam_sheet_seed", language, value=sheet_seed))
+    drawn = any(i.draw is not None for s in blueprint.sections for q in s.questions for i in q.items)
     use_twin = twin or meta.get("twin") is True
+    if seed is None and sheet_seed is None and (drawn or use_twin):  # the numbers depend on the seed
+        raise fail(t("exam_sheet_problems", language) + "\n  seed: " + t("exam_sheet_no_seed", language), 2)
+    use_seed = seed if seed is not None else (sheet_seed or 0)
     built = _build(blueprint, bank, use_seed, use_twin, language)
     try:
         answers, _missing = check_sheet(built, raw)
@@ -392,15 +439,7 @@ def _sit(
         record = current
         if not explicit_lang:
             language = record.lang
-        if not bank_options:  # the extra bank files the paper was drawn from, unless EXAMPREP_BANK has them
-            from examprep.bank.loader import extra_paths
-
-            from_env = {p.resolve() for p in extra_paths(None)}
-            stored = [
-                p for p in record.plan.get("bank") or [] if Path(p).exists() and Path(p).resolve() not in from_env
-            ]
-            if stored:
-                bank = load_bank(stored, language)
+        bank = _attempt_bank(record, bank, bank_options, language)
         try:
             built = paper_of(record, bank)
         except Exception as exc:  # PaperError: the bank lost a template the attempt used

@@ -60,6 +60,7 @@ class RichExamUI:
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
         self.deadline_left = deadline_left
         self._eof = False
+        self._queued: str | None = None
         self._session = None
         if self.interactive:
             try:
@@ -90,6 +91,9 @@ class RichExamUI:
         return text
 
     def _read(self, prompt: str) -> str | None:
+        if self._queued is not None:  # 'submit' typed inside a free-text answer: hand in next
+            queued, self._queued = self._queued, None
+            return queued
         if self._eof:
             return None
         try:
@@ -133,6 +137,9 @@ class RichExamUI:
                 return ""
             line = self._read("… ")
             if line is None or line.strip() == END_OF_TEXT:
+                return "\n".join(lines)
+            if line.strip().lower() in {"submit", "交卷"}:  # keep what was written, then hand in
+                self._queued = line.strip()
                 return "\n".join(lines)
             lines.append(line)
 

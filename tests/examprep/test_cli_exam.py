@@ -241,3 +241,25 @@ def test_the_2020_paper_without_its_items_says_which_are_missing(monkeypatch):
     result = runner.invoke(app, ["mock-exam", "--paper", "2020"], input="")
     assert result.exit_code == 1 and "theorems.concept.nfl-ugly-duckling" in result.stderr
     assert "not in the question bank" in result.stderr
+
+
+def test_a_stored_report_can_be_shown_again(tmp_path, bank2020_file):
+    path = tmp_path / "answers.yaml"
+    path.write_text('paper: "2020"\nq1.a: 45x45x15\n', encoding="utf-8")
+    assert runner.invoke(app, ["mock-exam", "--answers", str(path), "--bank", str(bank2020_file)]).exit_code == 0
+    shown = runner.invoke(app, ["mock-exam", "--report", "1", "--json"])
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["total"] == attempts()[0]["score"] == 5
+    text = runner.invoke(app, ["mock-exam", "--report", "1", "--bank", str(bank2020_file), "--lang", "zh"])
+    assert text.exit_code == 0 and "成绩报告" in text.stdout
+    missing = runner.invoke(app, ["mock-exam", "--report", "7"])
+    assert missing.exit_code == 1 and "no attempt 7" in missing.stderr
+
+
+def test_a_sheet_for_a_drawn_paper_needs_its_seed(tmp_path):
+    path = tmp_path / "answers.yaml"
+    path.write_text("paper: default\nq1.a: 1\n", encoding="utf-8")
+    result = runner.invoke(app, ["mock-exam", "--answers", str(path)])
+    assert result.exit_code == 2 and "seed" in result.stderr
+    path.write_text("paper: default\nseed: many\n", encoding="utf-8")
+    result = runner.invoke(app, ["mock-exam", "--answers", str(path)])
+    assert result.exit_code == 1 and "seed" in result.stderr
