@@ -261,9 +261,9 @@ def render_report(console: Console, report: Report, paper: ExamPaper, lang: str)
     for question in paper.plan.questions:
         got, most = report.question_score(question.number)
         spent = report.seconds.get(question.number, 0.0)
+        spent_text = f" · {t('exam_time_spent', lang, time=duration(spent))}" if spent else ""  # none for sheets
         header = RichText(
-            f"Q{question.number} · {paper.question_title(question.number, lang)} · {pts(got)}/{pts(most)}"
-            f" · {t('exam_time_spent', lang, time=duration(spent))}",
+            f"Q{question.number} · {paper.question_title(question.number, lang)} · {pts(got)}/{pts(most)}{spent_text}",
             style="bold blue",
         )
         console.rule(header, align="left")

@@ -142,13 +142,15 @@ class ExamStore:
         rows = self.conn.execute("SELECT question, seconds FROM exam_time WHERE attempt_id = ?", (attempt_id,))
         return {int(q): s for q, s in rows.fetchall()}
 
-    def finish(self, attempt_id: int, score: float, report: dict[str, Any], ended: datetime) -> None:
-        """Record the graded result; only an attempt still in progress can be finished (once)."""
+    def finish(self, attempt_id: int, score: float, report: dict[str, Any], ended: datetime) -> bool:
+        """Record the graded result; only an attempt still in progress can be finished (once).
+        Returns False when another process (or an earlier call) finished or abandoned it first."""
         with self._write() as conn:
-            conn.execute(
+            cursor = conn.execute(
                 "UPDATE exam_attempts SET state = ?, score = ?, report = ?, ended = ? WHERE id = ? AND state = ?",
                 (FINISHED, score, json.dumps(report), iso(ended), attempt_id, IN_PROGRESS),
             )
+            return cursor.rowcount == 1
 
     def abandon(self, attempt_id: int, ended: datetime) -> None:
         with self._write() as conn:

@@ -174,9 +174,11 @@ def test_submit_at_any_prompt_hands_in_and_grades_once(store, clock, bank2020):
     assert report.max_points == 100 and report.total == 5
     stored = store.get(record.id)
     assert stored.state == FINISHED and stored.score == 5 and stored.report["total"] == 5
-    # finishing again changes nothing: grading happens once
-    store.finish(record.id, 99, {}, parse_time(T0))
+    # finishing again changes nothing: grading happens once, and the history is not written twice
+    assert store.finish(record.id, 99, {}, parse_time(T0)) is False
     assert store.get(record.id).score == 5
+    again = finish_attempt(store, store.get(record.id), paper, bank2020)
+    assert again.total == 5 and len(store.store.attempts(f"exam-{record.id}")) == len(paper.parts)
     # and every part is in the practice history
     assert len(store.store.attempts(f"exam-{record.id}")) == len(paper.parts)
 
