@@ -123,6 +123,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Every part has an answer. Type a question number to revise it, or 'submit' (交卷) to hand in.",
         "所有小题都已作答。输入题号可修改答案，输入 '交卷'（submit）交卷。",
     ),
+    "exam_end_of_paper": (
+        "That was the last question; {count} part(s) have no answer. Type 'submit' (交卷) to hand in, "
+        "or end the input to keep the attempt open.",
+        "已经是最后一题；还有 {count} 个小题未作答。输入 '交卷'（submit）交卷，或结束输入以保留本次考试。",
+    ),
     "exam_warning": ("⚠ Less than {minutes} minutes left.", "⚠ 剩余时间不足 {minutes} 分钟。"),
     "exam_time_up": ("Time is up: the paper is handed in.", "时间到：试卷已收。"),
     "exam_confirm": (

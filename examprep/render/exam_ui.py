@@ -213,8 +213,11 @@ class RichExamUI:
     def show_unknown_command(self, text: str, count: int) -> None:
         self.console.print(RichText(t("exam_unknown_command", self.lang, text=text, count=count), style="yellow"))
 
-    def show_all_answered(self) -> None:
-        self.console.print(RichText(t("exam_all_answered", self.lang), style="green"))
+    def show_all_answered(self, unanswered: int = 0) -> None:
+        if unanswered:
+            self.console.print(RichText(t("exam_end_of_paper", self.lang, count=unanswered), style="yellow"))
+        else:
+            self.console.print(RichText(t("exam_all_answered", self.lang), style="green"))
 
     def show_warning(self, minutes: int) -> None:
         self.console.print(RichText(t("exam_warning", self.lang, minutes=minutes), style="bold yellow"))

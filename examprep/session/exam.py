@@ -36,6 +36,8 @@ SKIP_WORDS = {"skip", "跳过", "next", "s"}
 LIST_WORDS = {"list", "目录", "overview", "l"}
 END_OF_TEXT = "."  # a line holding only this ends a free-text answer
 WARN_AT = (10, 5)  # minutes left when the student is warned
+# report statuses as the practice history spells them (the drill's words where they exist)
+HISTORY_STATUS = {"missing": "skipped", "invalid": "wrong"}
 
 
 def is_command(text: str, words: set[str]) -> bool:
@@ -53,7 +55,7 @@ class ExamUI(Protocol):
     def show_saved(self, key: str) -> None: ...
     def show_invalid(self, error: AnswerError) -> None: ...
     def show_unknown_command(self, text: str, count: int) -> None: ...
-    def show_all_answered(self) -> None: ...
+    def show_all_answered(self, unanswered: int = 0) -> None: ...
     def show_warning(self, minutes: int) -> None: ...
     def show_time_up(self) -> None: ...
     def confirm_submit(self, unanswered: list[str]) -> bool: ...
@@ -136,11 +138,11 @@ def finish_attempt(
                 topic=part.topic,
                 seed=item.planned.seed,
                 part_id=part.key,
-                status=part.status,
+                status=HISTORY_STATUS.get(part.status, part.status),
                 points=part.score,
                 max_points=part.max_points,
                 answer=part.answer,
-                mistakes="",
+                mistakes=",".join(part.mistakes),
             )
         )
     return report
@@ -237,7 +239,7 @@ class ExamSession:
             if outcome in ("submitted", "timeout", "eof"):
                 return outcome
         while True:  # everything asked: hand in explicitly, or leave it in progress at end of input
-            ui.show_all_answered()
+            ui.show_all_answered(len(self.unanswered()))
             raw = ui.ask_navigation(self.paper, self.answers, self.remaining())
             if raw is None:
                 return "eof"

@@ -35,6 +35,7 @@ class PartReport:
     feedback: list[Text] = field(default_factory=list)
     found: list[Text] = field(default_factory=list)  # key points found (free text)
     missed: list[Text] = field(default_factory=list)  # key points missed (free text)
+    mistakes: list[str] = field(default_factory=list)  # ids of the known mistakes recognized
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +51,7 @@ class PartReport:
             "feedback": [_tj(f) for f in self.feedback],
             "found": [_tj(f) for f in self.found],
             "missed": [_tj(f) for f in self.missed],
+            "mistakes": list(self.mistakes),
         }
 
     @staticmethod
@@ -67,6 +69,7 @@ class PartReport:
             feedback=[_fj(f) for f in data["feedback"]],
             found=[_fj(f) for f in data["found"]],
             missed=[_fj(f) for f in data["missed"]],
+            mistakes=list(data.get("mistakes", [])),
         )
 
 
@@ -198,6 +201,7 @@ def _calc_part(paper: ExamPaper, part: AnswerPart, text: str, given: dict[str, A
         score=verdict.points * item.scale,
         status=verdict.status,
         feedback=feedback,
+        mistakes=[m.id for m in verdict.mistakes],
         **base,  # type: ignore[arg-type]
     )
 

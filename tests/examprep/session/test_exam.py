@@ -77,8 +77,8 @@ class ScriptUI:
     def show_unknown_command(self, text, count):
         self.events.append(("unknown", text))
 
-    def show_all_answered(self):
-        self.events.append(("all_answered",))
+    def show_all_answered(self, unanswered=0):
+        self.events.append(("all_answered", unanswered))
 
     def show_warning(self, minutes):
         self.events.append(("warning", minutes))
@@ -179,8 +179,11 @@ def test_submit_at_any_prompt_hands_in_and_grades_once(store, clock, bank2020):
     assert store.get(record.id).score == 5
     again = finish_attempt(store, store.get(record.id), paper, bank2020)
     assert again.total == 5 and len(store.store.attempts(f"exam-{record.id}")) == len(paper.parts)
-    # and every part is in the practice history
-    assert len(store.store.attempts(f"exam-{record.id}")) == len(paper.parts)
+    # and every part is in the practice history, in the drill's words, with the mistake named
+    history = {a.part_id: a for a in store.store.attempts(f"exam-{record.id}")}
+    assert len(history) == len(paper.parts)
+    assert history["q1.b"].status == "wrong" and history["q1.b"].mistakes == "no_bias"
+    assert history["q8"].status == "skipped" and history["q1.a"].points == 5
 
 
 def test_interactive_any_order_skip_and_come_back(store, clock):
