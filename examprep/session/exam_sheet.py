@@ -8,7 +8,8 @@ the question as comments above it. Calculations are one-line values; free text i
 
 from __future__ import annotations
 
-import textwrap
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,11 +38,38 @@ class SheetError(ValueError):
         self.problems = problems
 
 
+def _cells(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap(paragraph: str, width: int) -> list[str]:
+    """Wrap at spaces by display width; Chinese (two columns a character, few spaces) may break
+    between any two characters."""
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"\S+\s*|\s+", paragraph):
+        if _cells(line + token.rstrip()) <= width:
+            line += token
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+            line = ""
+        while _cells(token.rstrip()) > width:  # a run without spaces longer than the line
+            cut = 1
+            while _cells(token[: cut + 1]) <= width:
+                cut += 1
+            lines.append(token[:cut])
+            token = token[cut:]
+        line += token
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
 def _comment(text: str, indent: str = "") -> list[str]:
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        wrapped = textwrap.wrap(paragraph, WIDTH - 2 - len(indent), break_long_words=True, break_on_hyphens=False)
-        lines += [f"# {indent}{w}".rstrip() for w in wrapped or [""]]
+        lines += [f"# {indent}{w}".rstrip() for w in _wrap(paragraph, WIDTH - 2 - len(indent))]
     return lines
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from examprep.bank.loader import load_bank
 from examprep.bank.papers import load_blueprints, plan_paper
@@ -114,3 +116,29 @@ def test_empty_free_text_scores_zero_and_a_model_answer_scores_well(paper2020):
         empty = grade_paper(paper2020, {key: ""}, paper2020_bank(paper2020))
         assert {p.key: p for p in good.parts}[key].score > 0.5 * item.planned.points
         assert {p.key: p for p in empty.parts}[key].score == 0
+
+
+def _cells(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(
+        st.text(alphabet="abcxyz45×卷积神经网络的特点是什么，。", min_size=1, max_size=70), min_size=1, max_size=12
+    ),
+    width=st.integers(min_value=10, max_value=60),
+)
+def test_comment_wrapping_keeps_every_character_within_the_width(words, width):
+    from examprep.session.exam_sheet import _wrap
+
+    paragraph = " ".join(words)
+    lines = _wrap(paragraph, width)
+    assert all(_cells(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == paragraph.replace(" ", "")
+
+
+def test_every_line_of_a_chinese_sheet_fits_the_width(paper2020):
+    assert max(_cells(line) for line in write_sheet(paper2020, "zh").splitlines()) <= 96
