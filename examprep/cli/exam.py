@@ -220,9 +220,8 @@ def _attempts(exam_store: ExamStore, bank: Bank, language: str, json_out: bool) 
     rows = []
     for record in exam_store.attempts():
         plan = PaperPlan.from_json(record.plan)
-        answered = sum(1 for text in exam_store.answers(record.id).values() if text.strip())
-        total = _part_count(plan, bank)
-        rows.append((record, answered, total))
+        keys = sorted((k for k, text in exam_store.answers(record.id).items() if text.strip()), key=_key_order)
+        rows.append((record, keys, _part_count(plan, bank)))
     if json_out:
         data = [
             {
@@ -233,19 +232,26 @@ def _attempts(exam_store: ExamStore, bank: Bank, language: str, json_out: bool) 
                 "state": r.state,
                 "started": r.started.isoformat(),
                 "deadline": r.deadline.isoformat(),
-                "answered": answered,
+                "answered": len(keys),
+                "answered_keys": keys,
                 "parts": total,
                 "score": r.score,
                 "max": r.max_points,
             }
-            for r, answered, total in rows
+            for r, keys, total in rows
         ]
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     from examprep.render.console import make_console
     from examprep.render.exam_ui import render_attempts
 
-    render_attempts(make_console(), rows, language)
+    render_attempts(make_console(), [(r, len(keys), total) for r, keys, total in rows], language)
+
+
+def _key_order(key: str) -> tuple[int, str]:
+    """q2.b before q10.a."""
+    head, _, tail = key.partition(".")
+    return (int(head[1:]) if head[1:].isdigit() else 0), tail
 
 
 def _part_count(plan: PaperPlan, bank: Bank) -> int:

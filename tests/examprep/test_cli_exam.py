@@ -81,7 +81,7 @@ def test_the_deadline_passed_while_away(monkeypatch):
     part, right = first_part("rl", 4)
     first = runner.invoke(app, ["mock-exam", "--paper", "rl", "--seed", "4"], input=right + "\n")
     assert first.exit_code == 0
-    assert attempts()[0]["answered"] == 1
+    assert attempts()[0]["answered"] == 1 and attempts()[0]["answered_keys"] == [part.key]
     monkeypatch.setenv("EXAMPREP_NOW", iso(parse_time(T0) + timedelta(hours=3)))
     resumed = runner.invoke(app, ["mock-exam", "--resume"], input="never read\n")
     assert resumed.exit_code == 0
