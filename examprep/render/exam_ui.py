@@ -266,7 +266,7 @@ def render_report(console: Console, report: Report, paper: ExamPaper, lang: str)
         spent = report.seconds.get(question.number, 0.0)
         spent_text = f" · {t('exam_time_spent', lang, time=duration(spent))}" if spent else ""  # none for sheets
         header = RichText(
-            f"Q{question.number} · {paper.question_title(question.number, lang)} · {pts(got)}/{pts(most)}{spent_text}",
+            f"Q{question.number} · {pts(got)}/{pts(most)}{spent_text} · {paper.question_title(question.number, lang)}",
             style="bold blue",
         )
         console.rule(header, align="left")
