@@ -198,11 +198,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The mock exam needs the history file to save answers: {reason}",
         "模拟考试需要记录文件来保存答案：{reason}",
     ),
-    "exam_sheet_seed": ("must be a whole number, got {value!r}", "应为整数，实际为 {value!r}"),
-    "exam_sheet_no_seed": (
-        "the sheet has no seed line, and this paper's numbers depend on it: keep the seed line of the blank sheet or give --seed",
-        "答题卡中没有 seed 行，而这份试卷的数字取决于它：请保留空白答题卡中的 seed 行，或使用 --seed",
-    ),
     "exam_no_attempt": (
         "There is no attempt {id}: see 'examprep mock-exam --attempts'.",
         "没有第 {id} 次考试：见 'examprep mock-exam --attempts'。",

@@ -329,82 +329,31 @@ def _grade_sheet(
 ) -> None:
     import json
 
-    from examprep.clock import now
     from examprep.i18n import t
-    from examprep.session.exam import finish_attempt, plan_json
-    from examprep.session.exam_sheet import SheetError, check_sheet, parse_sheet
+    from examprep.session.exam import grade_answers
+    from examprep.session.exam_report import answers_json
+    from examprep.session.exam_sheet import SheetError, check_sheet, parse_sheet, sheet_numbers
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise fail(
-            t("exam_cannot_read", language, path=str(path), reason=getattr(exc, "strerror", None) or exc)
-        ) from None
+        reason = getattr(exc, "strerror", None) or exc
+        raise fail(t("exam_cannot_read", language, path=str(path), reason=reason)) from None
     try:
         meta, raw = parse_sheet(text)
-    except SheetError as exc:
-        raise fail(
-            t("exam_sheet_problems", language) + "\n  " + "\n  ".join(p.get(language) for p in exc.problems)
-        ) from None
-    sheet_paper = str(meta["paper"]) if "paper" in meta else None
-    if paper and sheet_paper and paper != sheet_paper:
-        raise fail(t("exam_sheet_mismatch", language, sheet=sheet_paper, option=paper), 2)
-    blueprint = _blueprint(paper or sheet_paper or "default", language)
-    sheet_seed = meta.get("seed")
-    if sheet_seed is not None and (isinstance(sheet_seed, bool) or not isinstance(sheet_seed, int)):
-        raise fail(t("exam_sheet_problems", language) + "\n  seed: " + t("exam_sheet_seed", language, value=sheet_seed))
-    drawn = any(i.draw is not None for s in blueprint.sections for q in s.questions for i in q.items)
-    use_twin = twin or meta.get("twin") is True
-    if seed is None and sheet_seed is None and (drawn or use_twin):  # the numbers depend on the seed
-        raise fail(t("exam_sheet_problems", language) + "\n  seed: " + t("exam_sheet_no_seed", language), 2)
-    use_seed = seed if seed is not None else (sheet_seed or 0)
-    built = _build(blueprint, bank, use_seed, use_twin, language)
-    try:
+        sheet_paper = str(meta["paper"]) if "paper" in meta else None
+        if paper and sheet_paper and paper != sheet_paper:
+            raise fail(t("exam_sheet_mismatch", language, sheet=sheet_paper, option=paper), 2)
+        blueprint = _blueprint(paper or sheet_paper or "default", language)
+        use_seed, use_twin = sheet_numbers(meta, blueprint, seed, twin)
+        built = _build(blueprint, bank, use_seed, use_twin, language)
         answers, _missing = check_sheet(built, raw)
     except SheetError as exc:
-        raise fail(
-            t("exam_sheet_problems", language) + "\n  " + "\n  ".join(p.get(language) for p in exc.problems)
-        ) from None
-    exam_store = _exam_store(language)
-    moment = now()
-    record = exam_store.create(
-        paper=built.plan.paper,
-        seed=use_seed,
-        twin=use_twin,
-        lang=language,
-        started=moment,
-        deadline=moment,
-        plan=plan_json(built.plan, built),
-        max_points=built.max_points,
-    )
-    for key, value in answers.items():
-        exam_store.save_answer(record.id, key, value, moment)
-    report = finish_attempt(exam_store, record, built, bank, session_prefix="sheet")
+        problems = "\n  ".join(p.get(language) for p in exc.problems)
+        raise fail(t("exam_sheet_problems", language) + "\n  " + problems) from None
+    record, report = grade_answers(_exam_store(language), bank, built, answers, language)
     if json_out:
-        data = {
-            "attempt": record.id,
-            "paper": built.plan.paper,
-            "seed": use_seed,
-            "total": round(report.total, 4),
-            "max": round(report.max_points, 4),
-            "parts": [
-                {
-                    "key": p.key,
-                    "score": round(p.score, 4),
-                    "max": round(p.max_points, 4),
-                    "status": p.status,
-                    "expected": p.expected.get(language),
-                    "feedback": [f.get(language) for f in p.feedback]
-                    + [t("exam_found", language, point=f.get(language)) for f in p.found]
-                    + [t("exam_missed", language, point=f.get(language)) for f in p.missed],
-                }
-                for p in report.parts
-            ],
-            "missing": report.missing,
-            "topics": {tt.topic: {"score": round(tt.score, 4), "max": round(tt.max_points, 4)} for tt in report.topics},
-            "weakest": [{"topic": w.topic, "command": w.command} for w in report.weakest()],
-        }
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"attempt": record.id, **answers_json(report, language)}, ensure_ascii=False, indent=2))
         return
     from examprep.render.console import make_console
     from examprep.render.exam_ui import render_report

@@ -302,3 +302,23 @@ def _question_number(command: str, count: int) -> int | None:
 
 def expired(record: AttemptRecord, at: datetime | None = None) -> bool:
     return record.state == IN_PROGRESS and (at or now()) >= record.deadline
+
+
+def grade_answers(
+    exam_store: ExamStore, bank: Bank, paper: ExamPaper, answers: dict[str, str], lang: str
+) -> tuple[AttemptRecord, Report]:
+    """Grade a filled answer sheet and keep it in the history as a finished attempt."""
+    moment = now()
+    record = exam_store.create(
+        paper=paper.plan.paper,
+        seed=paper.plan.seed,
+        twin=paper.plan.twin,
+        lang=lang,
+        started=moment,
+        deadline=moment,
+        plan=plan_json(paper.plan, paper),
+        max_points=paper.max_points,
+    )
+    for key, value in answers.items():
+        exam_store.save_answer(record.id, key, value, moment)
+    return record, finish_attempt(exam_store, record, paper, bank, session_prefix="sheet")

@@ -281,3 +281,32 @@ def grade_paper(
         entry[1] += p.max_points
     topics = [TopicTotal(topic, s, m, drill_command(bank, topic)) for topic, (s, m) in totals.items()]
     return Report(paper.plan.paper, paper.plan.seed, parts, dict(seconds or {}), topics)
+
+
+def answers_json(report: Report, lang: str) -> dict[str, Any]:
+    """The report of a graded sheet for ``--json``: texts in one language, feedback as lines."""
+    from examprep.i18n import t
+
+    return {
+        "paper": report.paper,
+        "seed": report.seed,
+        "total": round(report.total, 4),
+        "max": round(report.max_points, 4),
+        "parts": [
+            {
+                "key": p.key,
+                "score": round(p.score, 4),
+                "max": round(p.max_points, 4),
+                "status": p.status,
+                "expected": p.expected.get(lang),
+                "feedback": [f.get(lang) for f in p.feedback]
+                + [t("exam_found", lang, point=f.get(lang)) for f in p.found]
+                + [t("exam_missed", lang, point=f.get(lang)) for f in p.missed],
+                "mistakes": p.mistakes,
+            }
+            for p in report.parts
+        ],
+        "missing": report.missing,
+        "topics": {x.topic: {"score": round(x.score, 4), "max": round(x.max_points, 4)} for x in report.topics},
+        "weakest": [{"topic": w.topic, "command": w.command} for w in report.weakest()],
+    }

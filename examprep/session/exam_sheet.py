@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from examprep.bank.papers import Blueprint
 from examprep.grading.parse import AnswerError
 from examprep.i18n import t
 from examprep.session.exam import read_answer
@@ -191,3 +192,34 @@ def check_sheet(paper: ExamPaper, raw: dict[str, Any]) -> tuple[dict[str, str], 
 def _order(key: str) -> tuple[int, str]:
     head, _, tail = key.partition(".")
     return int(head[1:]) if head[1:].isdigit() else 0, tail
+
+
+def sheet_numbers(meta: dict[str, Any], blueprint: Blueprint, seed: int | None, twin: bool) -> tuple[int, bool]:
+    """The seed and twin flag that fix a sheet's numbers: the command line's, else the sheet's own.
+
+    A paper that draws items or is set as a twin depends on its seed, so its sheet must carry one."""
+    sheet_seed = meta.get("seed")
+    if sheet_seed is not None and (isinstance(sheet_seed, bool) or not isinstance(sheet_seed, int)):
+        raise SheetError(
+            [
+                SheetProblem(
+                    "seed", Text(f"must be a whole number, got {sheet_seed!r}", f"应为整数，实际为 {sheet_seed!r}")
+                )
+            ]
+        )
+    use_twin = twin or meta.get("twin") is True
+    drawn = any(i.draw is not None for s in blueprint.sections for q in s.questions for i in q.items)
+    if seed is None and sheet_seed is None and (drawn or use_twin):
+        raise SheetError(
+            [
+                SheetProblem(
+                    "seed",
+                    Text(
+                        "the sheet has no seed line, and this paper's numbers depend on it: "
+                        "keep the seed line of the blank sheet or give --seed",
+                        "答题卡中没有 seed 行，而这份试卷的数字取决于它：请保留空白答题卡中的 seed 行，或使用 --seed",
+                    ),
+                )
+            ]
+        )
+    return (seed if seed is not None else (sheet_seed or 0)), use_twin
