@@ -13,10 +13,9 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from examprep.clock import iso, parse_time
 from examprep.store import Store
 
 IN_PROGRESS = "in_progress"
@@ -40,6 +39,17 @@ class AttemptRecord:
     max_points: float
     score: float | None
     report: dict[str, Any] | None
+
+
+def iso(moment: datetime) -> str:
+    """A time as stored: ISO 8601 in UTC with seconds and an explicit +00:00."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_time(text: str) -> datetime:
+    """A stored (or typed) ISO date-time as an aware UTC datetime; naive values are taken as UTC."""
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 _COLUMNS = "id, paper, seed, twin, lang, state, started, deadline, ended, plan, max_points, score, report"

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 from examprep.bank.loader import load_bank
 from examprep.bank.papers import load_blueprints, plan_paper
 from examprep.cli import app
-from examprep.clock import iso, parse_time
 from examprep.grading.parse import show_value
 from examprep.session.exam_paper import build_paper
+from examprep.session.exam_store import iso, parse_time
 
 runner = CliRunner()
 T0 = "2026-06-20T08:00:00+00:00"

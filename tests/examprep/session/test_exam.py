@@ -10,9 +10,8 @@ import pytest
 
 from examprep.bank.loader import Bank, load_bank
 from examprep.bank.papers import load_blueprints
-from examprep.clock import iso, parse_time
 from examprep.session.exam import ExamSession, expired, finish_attempt, paper_of, start_attempt
-from examprep.session.exam_store import ABANDONED, FINISHED, IN_PROGRESS, ExamStore
+from examprep.session.exam_store import ABANDONED, FINISHED, IN_PROGRESS, ExamStore, iso, parse_time
 from examprep.store import Store
 
 BANK = load_bank()
@@ -305,3 +304,16 @@ def test_keyboard_interrupt_loses_nothing(store, clock, bank2020):
         ExamSession(store, record, paper).run(ScriptUI([lambda: clock.advance(1), "45x45x15", "3660", interrupt]))
     assert saved(store.store.path, record.id) == {"q1.a": "45x45x15", "q1.b": "3660"}
     assert store.times(record.id) == {1: 60.0}  # the time on the interrupted question is kept too
+
+
+def test_the_clock_reads_examprep_now(monkeypatch):
+    from datetime import UTC, datetime
+
+    from examprep.clock import now
+
+    monkeypatch.setenv("EXAMPREP_NOW", "2026-06-20T10:00:00+02:00")
+    assert now() == datetime(2026, 6, 20, 8, 0, tzinfo=UTC)
+    monkeypatch.setenv("EXAMPREP_NOW", "2026-06-20T08:00:00")  # no zone: UTC
+    assert now() == datetime(2026, 6, 20, 8, 0, tzinfo=UTC)
+    monkeypatch.delenv("EXAMPREP_NOW")
+    assert abs((now() - datetime.now(UTC)).total_seconds()) < 5
