@@ -274,6 +274,147 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "anki_cards_error": ("The concept cards could not be read: {reason}", "概念卡片无法读取：{reason}"),
     "anki_unknown_topic": ("Unknown topic {topic!r}. Topics: {topics}", "没有主题 {topic!r}。主题有：{topics}"),
+    # mock exam (examprep mock-exam)
+    "exam_toolbar": (
+        "Time left {left} · 'submit' hands the paper in",
+        "剩余时间 {left} · 输入 '交卷' 或 'submit' 交卷",
+    ),
+    "exam_nav_prompt": (
+        "[{left} left · {done}/{total} answered] question number, Enter = next unanswered",
+        "[剩余 {left} · 已答 {done}/{total}] 输入题号，回车 = 下一道未答题",
+    ),
+    "exam_current": ("Saved answer: {answer} (Enter keeps it)", "已保存的答案：{answer}（直接回车保留）"),
+    "exam_free_text": (
+        "Write your answer over as many lines as you like; a line holding only '.' ends it.",
+        "答案可以写多行；单独一行输入 '.' 表示结束。",
+    ),
+    "exam_col_question": ("Question", "题目"),
+    "exam_col_points": ("Points", "分值"),
+    "exam_col_answered": ("Answered", "已答"),
+    "exam_time_left": ("time left {left}", "剩余时间 {left}"),
+    "exam_nav_help": (
+        "Answer in any order: type a question number (Enter = the next unanswered one), 'list' = this overview, "
+        "'submit' or '交卷' = hand in. Every answer is saved as soon as you enter it; nothing is graded before you hand in.",
+        "可按任意顺序作答：输入题号（直接回车 = 下一道未答题），'list' 或 '目录' = 显示本概览，'交卷' 或 'submit' = 交卷。"
+        "每个答案输入后立即保存；交卷前不批改。",
+    ),
+    "exam_part_help": (
+        "Enter = keep the saved answer and go on · 'skip' = back to the overview · 'submit' / '交卷' = hand in",
+        "回车 = 保留已保存的答案并继续 · 'skip' 或 '跳过' = 回到概览 · '交卷' 或 'submit' = 交卷",
+    ),
+    "exam_saved": ("saved", "已保存"),
+    "exam_unknown_command": (
+        "Not understood: {text!r}. Type a question number from 1 to {count}, 'list' or 'submit'.",
+        "无法识别：{text!r}。请输入 1 到 {count} 的题号、'目录' 或 '交卷'。",
+    ),
+    "exam_all_answered": (
+        "Every part has an answer. Type a question number to revise it, or 'submit' (交卷) to hand in.",
+        "所有小题都已作答。输入题号可修改答案，输入 '交卷'（submit）交卷。",
+    ),
+    "exam_end_of_paper": (
+        "That was the last question; {count} part(s) have no answer. Type 'submit' (交卷) to hand in, "
+        "or end the input to keep the attempt open.",
+        "已经是最后一题；还有 {count} 个小题未作答。输入 '交卷'（submit）交卷，或结束输入以保留本次考试。",
+    ),
+    "exam_warning": ("⚠ Less than {minutes} minutes left.", "⚠ 剩余时间不足 {minutes} 分钟。"),
+    "exam_time_up": ("Time is up: the paper is handed in.", "时间到：试卷已收。"),
+    "exam_confirm": (
+        "{count} part(s) have no answer ({keys}). Hand in anyway? [y/N]",
+        "还有 {count} 个小题未作答（{keys}）。仍然交卷吗？[y/N]",
+    ),
+    "exam_report_title": ("Report · {title} · {total} / {max} points", "成绩报告 · {title} · {total} / {max} 分"),
+    "exam_time_spent": ("time {time}", "用时 {time}"),
+    "exam_model_answer": ("Model answer", "参考答案"),
+    "exam_topics": ("Points by topic", "各主题得分"),
+    "exam_col_topic": ("Topic", "主题"),
+    "exam_missing": ("No answer (0 points): {keys}", "未作答（0 分）：{keys}"),
+    "exam_weakest": ("Weakest topics, and how to practise them:", "最薄弱的主题及练习方法："),
+    "exam_papers": ("Mock-exam papers", "模拟试卷"),
+    "exam_col_title": ("Title", "名称"),
+    "exam_col_format": ("Format", "题量"),
+    "exam_col_status": ("Status", "状态"),
+    "exam_paper_ready": ("ready", "可用"),
+    "exam_paper_missing": ("missing from the bank: {ids}", "题库中缺少：{ids}"),
+    "exam_no_attempts": ("No mock-exam attempts yet.", "还没有模拟考试记录。"),
+    "exam_attempts": ("Mock-exam attempts", "模拟考试记录"),
+    "exam_col_state": ("State", "状态"),
+    "exam_col_started": ("Started", "开始"),
+    "exam_col_deadline": ("Deadline", "截止"),
+    "exam_col_score": ("Score", "得分"),
+    "exam_state_in_progress": ("in progress", "进行中"),
+    "exam_state_finished": ("finished", "已完成"),
+    "exam_state_abandoned": ("abandoned", "已放弃"),
+    "exam_unknown_paper": ("Unknown paper {name!r}. Papers: {names}", "没有试卷 {name!r}。可用试卷：{names}"),
+    "exam_paper_error": ("The paper cannot be set:", "无法组卷："),
+    "exam_in_progress": (
+        "Attempt {id} ({paper}) is still in progress with {left} left. Continue it with "
+        "'examprep mock-exam --resume', or drop it with '--abandon'.",
+        "第 {id} 次考试（{paper}）仍在进行，剩余 {left}。用 'examprep mock-exam --resume' 继续，或用 '--abandon' 放弃。",
+    ),
+    "exam_nothing_to_resume": ("There is no unfinished attempt to resume.", "没有可以继续的未完成考试。"),
+    "exam_resumed": ("Resuming attempt {id}: {left} left.", "继续第 {id} 次考试：剩余 {left}。"),
+    "exam_deadline_passed": (
+        "The deadline of attempt {id} passed while you were away: your saved answers are graded now.",
+        "第 {id} 次考试在你离开期间已到截止时间：现在批改已保存的答案。",
+    ),
+    "exam_left_in_progress": (
+        "Input ended: attempt {id} stays in progress and every answer is saved. Continue with 'examprep mock-exam --resume'.",
+        "输入结束：第 {id} 次考试仍在进行，所有答案都已保存。用 'examprep mock-exam --resume' 继续。",
+    ),
+    "exam_interrupted": (
+        "Interrupted: every answer of attempt {id} is saved and the clock keeps running. Continue with 'examprep mock-exam --resume'.",
+        "已中断：第 {id} 次考试的答案都已保存，计时仍在继续。用 'examprep mock-exam --resume' 继续。",
+    ),
+    "exam_abandoned": ("Attempt {id} is marked as abandoned.", "第 {id} 次考试已标记为放弃。"),
+    "exam_sheet_problems": ("The answer sheet has problems:", "答题卡有问题："),
+    "exam_sheet_mismatch": (
+        "The sheet is for paper {sheet!r} but --paper says {option!r}.",
+        "答题卡属于试卷 {sheet!r}，但 --paper 指定的是 {option!r}。",
+    ),
+    "exam_bad_export": (
+        "Export to a file ending in .html or .md, got {path!r}.",
+        "导出文件名应以 .html 或 .md 结尾，实际为 {path!r}。",
+    ),
+    "exam_written": ("Wrote {path}", "已写入 {path}"),
+    "exam_conflict": ("{a} cannot be combined with {b}.", "{a} 不能与 {b} 同时使用。"),
+    "exam_no_twin": (
+        "Paper {name!r} has no fixed numbers, so it has no twin.",
+        "试卷 {name!r} 没有固定数字，不存在换数字版本。",
+    ),
+    "exam_cannot_read": ("Cannot read {path}: {reason}", "无法读取 {path}：{reason}"),
+    "exam_store_needed": (
+        "The mock exam needs the history file to save answers: {reason}",
+        "模拟考试需要记录文件来保存答案：{reason}",
+    ),
+    "exam_no_attempt": (
+        "There is no attempt {id}: see 'examprep mock-exam --attempts'.",
+        "没有第 {id} 次考试：见 'examprep mock-exam --attempts'。",
+    ),
+    "exam_no_report": ("Attempt {id} is {state}: it has no report.", "第 {id} 次考试{state}：没有成绩报告。"),
+    "sheet_title": ("examprep answer sheet: {title}", "examprep 答题卡：{title}"),
+    "sheet_help": (
+        "Write each answer after its key. Calculations on one line (45x45x15, 3660, a matrix as 1,2;3,4); "
+        "free text on the indented lines under 'key: |'. Keep the paper, seed and twin lines: they fix the numbers.",
+        "在每个键后面填写答案。计算题写在一行（45x45x15、3660、矩阵写成 1,2;3,4）；文字题写在 '键: |' 下面缩进的行里。"
+        "请保留 paper、seed、twin 三行：它们决定题目中的数字。",
+    ),
+    "sheet_grade": ("Grade it with: {command}", "批改命令：{command}"),
+    "exam_format": (
+        "{questions} questions · {points} pt · {minutes} min",
+        "{questions} 题 · {points} 分 · {minutes} 分钟",
+    ),
+    "exam_found": ("found: {point}", "答到：{point}"),
+    "exam_missed": ("missing: {point}", "缺少：{point}"),
+    "export_form": ("form: seed {seed}", "试卷编号：种子 {seed}"),
+    "export_twin": ("new numbers", "换数字版"),
+    "export_key": ("answer key", "参考答案"),
+    "export_name": ("Name", "姓名"),
+    "export_student_number": ("Student number", "学号"),
+    "export_instructions": (
+        "Time allowed: {minutes} minutes. Answer every question in the space below it; show your working for calculations.",
+        "考试时间：{minutes} 分钟。请在每道题下方的空白处作答；计算题请写出计算过程。",
+    ),
+    "export_key_points": ("Key points:", "得分要点："),
 }
 
 

@@ -105,6 +105,39 @@ MIGRATIONS: list[str] = [
     """,
     # 3: a student's own score for a part, stored beside the automatic one (never replacing it).
     "ALTER TABLE attempts ADD COLUMN self_score REAL",
+    # 4: mock exams (examprep/session/exam_store.py): one row per attempt with the generated paper
+    # frozen as JSON, every answer saved the moment it is entered, and the time spent per question.
+    """
+    CREATE TABLE exam_attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        paper TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        twin INTEGER NOT NULL DEFAULT 0,
+        lang TEXT NOT NULL,
+        state TEXT NOT NULL,
+        started TEXT NOT NULL,
+        deadline TEXT NOT NULL,
+        ended TEXT,
+        plan TEXT NOT NULL,
+        max_points REAL NOT NULL,
+        score REAL,
+        report TEXT
+    );
+    CREATE INDEX exam_attempts_state ON exam_attempts (state);
+    CREATE TABLE exam_answers (
+        attempt_id INTEGER NOT NULL REFERENCES exam_attempts (id),
+        key TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (attempt_id, key)
+    );
+    CREATE TABLE exam_time (
+        attempt_id INTEGER NOT NULL REFERENCES exam_attempts (id),
+        question TEXT NOT NULL,
+        seconds REAL NOT NULL,
+        PRIMARY KEY (attempt_id, question)
+    );
+    """,
 ]
 
 # SQLite's primary result codes for a damaged file

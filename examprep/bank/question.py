@@ -89,9 +89,10 @@ def solver_inputs(template: Template, spec: SolverSpec, params: dict[str, Any]) 
     return inputs
 
 
-def build_question(template: Template, seed: int) -> Question:
+def build_question(template: Template, seed: int, params: dict[str, Any] | None = None) -> Question:
+    """The question for one seed; ``params`` (stored numbers of an earlier sampling) skip the sampling."""
     spec = solver_for(template)
-    variant = sample(template, seed)
+    variant = Variant(template, seed, params) if params is not None else sample(template, seed)
     inputs = solver_inputs(template, spec, variant.params)
     try:
         solution = spec.func(**inputs)

@@ -389,7 +389,11 @@ class _Validator:
         if not isinstance(hints_raw, list):
             raise self.fail("hints", "must be a list")
         hints = tuple(self.text(h, f"hints[{i}]") for i, h in enumerate(hints_raw))
+        importance = raw.get("importance", "understand")
+        if importance not in IMPORTANCE:
+            raise self.fail("importance", f"must be one of {', '.join(IMPORTANCE)}, got {importance!r}")
         common = dict(
+            importance=importance,
             id=raw["id"],
             topic=topic,
             kind=kind,
@@ -415,9 +419,6 @@ class _Validator:
                 parts=parts,
                 mistakes=self.mistakes({p.id for p in parts}),
             )
-        importance = raw.get("importance", "understand")
-        if importance not in IMPORTANCE:
-            raise self.fail("importance", f"must be one of {', '.join(IMPORTANCE)}, got {importance!r}")
         rubric, legacy = self.rubric()
         return Template(
             **common,  # type: ignore[arg-type]
@@ -425,7 +426,6 @@ class _Validator:
             rubric=rubric,
             model_answer=self.text(raw.get("model_answer"), "model_answer"),
             misconceptions=self.misconceptions(),
-            importance=importance,
             legacy_patterns=legacy,
         )
 

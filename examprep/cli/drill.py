@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 
 @app.command(
     help=H(
-        "Practise topics or named templates: each answer graded at once, then the worked solution. "
-        "With no topic, your weakest topics.",
-        "练习一个主题、几个主题或指定题目：每个答案立即批改，并给出详细解答。不写主题时练习你最薄弱的主题。",
+        "Practise a topic: each answer graded at once, then the worked solution.\n\n"
+        "Name topics or template ids; with none, your weakest topics.",
+        "练习一个主题：每个答案立即批改，并给出详细解答。\n\n可写一个或几个主题、题目 id；不写则练习你最薄弱的主题。",
     )
 )
 def drill(

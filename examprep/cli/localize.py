@@ -102,6 +102,7 @@ def use_chinese() -> None:
     _patch_usage_prefix()
     _patch_help_option()
     _patch_errors(rich_utils)
+    _patch_folding(rich_utils)
 
 
 def _click_module(name: str) -> Any:
@@ -159,3 +160,19 @@ def _patch_errors(rich_utils: Any) -> None:
 
     rich_format_error._examprep = True  # type: ignore[attr-defined]
     rich_utils.rich_format_error = rich_format_error
+
+
+def _patch_folding(rich_utils: Any) -> None:
+    """Chinese help has no spaces to wrap at: fold long lines instead of cutting them with '…'."""
+    original = getattr(rich_utils, "_make_rich_text", None)
+    if original is None or getattr(original, "_examprep", False):
+        return
+
+    def make_rich_text(*args: Any, **kwargs: Any) -> Any:
+        text = original(*args, **kwargs)
+        if hasattr(text, "overflow"):
+            text.overflow = "fold"
+        return text
+
+    make_rich_text._examprep = True  # type: ignore[attr-defined]
+    rich_utils._make_rich_text = make_rich_text

@@ -105,7 +105,9 @@ def _nothing_due(skills: list, lang: str) -> str:
 
 @app.command(
     help=H(
+        "Your progress: accuracy, weakest skills, mistakes, reviews due, calendar.\n\n"
         "Accuracy per topic and skill, trend, weakest skills, frequent mistakes, due reviews, calendar and streak.",
+        "练习进度：正确率、薄弱技能、常见错误、待复习、练习日历。\n\n"
         "各主题与技能的正确率、趋势、最薄弱技能、常见错误、待复习数量、练习日历和连续天数。",
     )
 )
@@ -142,8 +144,9 @@ def stats(
 
 @app.command(
     help=H(
-        "A day-by-day plan to the exam covering every topic, weakest first; the exam date caps every review interval.",
-        "到考试为止的逐日计划：覆盖所有主题，薄弱优先；复习间隔不会超过考试日期。",
+        "A day-by-day plan to the exam, weakest topics first.\n\n"
+        "Covers every topic before the exam, weakest first; the exam date caps every review interval.",
+        "到考试为止的逐日计划，薄弱主题优先。\n\n考试前覆盖所有主题，薄弱优先；复习间隔不会超过考试日期。",
     )
 )
 def plan(

@@ -166,9 +166,10 @@ def test_bank_check_passes_for_cnn():
     assert result.exit_code == 0 and "all pass" in result.stdout
 
 
-def test_placeholders_do_not_pretend_to_work():
-    result = runner.invoke(app, ["mock-exam"])
-    assert result.exit_code == 1 and "not built yet" in result.stderr
+def test_mock_exam_is_built_and_lists_its_papers():
+    result = runner.invoke(app, ["mock-exam", "--list", "--json"])
+    assert result.exit_code == 0
+    assert {"default", "2020", "optim", "cnn-attention", "rnn", "rl"} <= {p["id"] for p in json.loads(result.stdout)}
 
 
 def _rebuild_cli():

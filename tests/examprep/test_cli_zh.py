@@ -26,14 +26,17 @@ ALLOWED = {
     "SGD", "Adam", "Momentum", "Nesterov", "JSON",
     # options, arguments and values of the progress commands, as typed
     "targets", "date", "YYYY", "CSV", "csv", "repair", "apkg", "output", "both", "format",
+    # options and values of mock-exam, as typed
+    "sheet", "attempts", "resume", "report", "html", "abandon", "twin", "solutions", "YAML", "minutes", "with",
+    "default",
     # keys of the JSON output, as the program writes them
     "inputs", "answers", "steps",
 }  # fmt: skip
 WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "EXAMPREP_LANG": "zh", "COLUMNS": "100"}
+def _run(*args: str, columns: int = 100) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "EXAMPREP_LANG": "zh", "COLUMNS": str(columns)}
     return subprocess.run([sys.executable, "-m", "examprep", *args], capture_output=True, text=True, env=env)
 
 
@@ -55,6 +58,7 @@ HELP_SCREENS = [
     ["history", "--help"],
     ["history", "export", "--help"],
     ["export", "anki", "--help"],
+    ["mock-exam", "--help"],
 ]
 
 
@@ -64,6 +68,8 @@ def test_help_screens_have_no_english_words_of_their_own(args):
     assert result.returncode == 0
     assert "用法" in result.stdout
     assert _english(result.stdout) == set(), result.stdout
+    narrow = _run(*args, columns=60).stdout
+    assert "…" not in narrow, narrow  # Chinese has no spaces to wrap at: lines fold, never cut
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,75 @@
+"""The terminal side of the mock exam: reading free text, the clock text, the bottom bar."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from rich.console import Console
+
+from examprep.bank.loader import load_bank
+from examprep.bank.papers import load_blueprints, plan_paper
+from examprep.render.exam_ui import RichExamUI, clock_text
+from examprep.session.exam_paper import build_paper
+
+
+def test_clock_text():
+    assert clock_text(timedelta(seconds=3725)) == "1:02:05"  # 1 h, 2 min, 5 s
+    assert clock_text(timedelta(seconds=-3)) == "0:00:00"
+
+
+@pytest.fixture
+def rl_paper():
+    bank = load_bank()
+    return build_paper(plan_paper(load_blueprints()["rl"], bank, 8), bank)
+
+
+def feed(monkeypatch, lines):
+    pending = list(lines)
+
+    def fake_input():
+        if not pending:
+            raise EOFError
+        return pending.pop(0)
+
+    monkeypatch.setattr("builtins.input", fake_input)
+
+
+def ui(lang="en"):
+    return RichExamUI(Console(file=io.StringIO(), width=80), lang, interactive=False)
+
+
+def free_part(paper):
+    return next(p for p in paper.parts if p.free_text)
+
+
+def test_free_text_runs_until_a_lone_dot(monkeypatch, rl_paper):
+    feed(monkeypatch, ["first line", "second line", ".", "next"])
+    reader = ui()
+    assert reader.ask_part(rl_paper, free_part(rl_paper), None, timedelta(minutes=5)) == "first line\nsecond line"
+    assert reader.ask_navigation(rl_paper, {}, timedelta(minutes=5)) == "next"
+
+
+def test_submit_inside_free_text_keeps_the_text_then_hands_in(monkeypatch, rl_paper):
+    feed(monkeypatch, ["my answer", "交卷"])
+    reader = ui("zh")
+    assert reader.ask_part(rl_paper, free_part(rl_paper), None, timedelta(minutes=5)) == "my answer"
+    assert reader.ask_navigation(rl_paper, {}, timedelta(minutes=5)) == "交卷"
+
+
+def test_end_of_input_inside_free_text_keeps_what_was_written(monkeypatch, rl_paper):
+    feed(monkeypatch, ["half an answer"])
+    reader = ui()
+    assert reader.ask_part(rl_paper, free_part(rl_paper), None, timedelta(minutes=5)) == "half an answer"
+    assert reader.ask_navigation(rl_paper, {}, timedelta(minutes=5)) is None
+
+
+@pytest.mark.parametrize(("left", "warning"), [(30, None), (9, "10"), (4, "5")])
+def test_the_bottom_bar_warns_in_the_last_minutes(left, warning):
+    reader = RichExamUI(
+        Console(file=io.StringIO()), "en", interactive=False, deadline_left=lambda: timedelta(minutes=left)
+    )
+    bar = reader._toolbar()
+    assert f"{left - 1}:59" not in bar and clock_text(timedelta(minutes=left)) in bar
+    assert (f"Less than {warning} minutes" in bar) if warning else ("Less than" not in bar)
