@@ -86,6 +86,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "mistake_label": ("mistake", "错误"),
     "your_answer": ("your answer", "你的答案"),
+    "explain_aliases": ("Also called", "又称"),
+    "explain_definition": ("Definition", "定义"),
+    "explain_formulas": ("Formulas", "公式"),
+    "explain_intuition": ("Intuition", "直观理解"),
+    "explain_compare": ("Compared with its neighbours", "对比与优缺点"),
+    "explain_misconceptions": ("Common mistakes", "常见误区"),
+    "explain_example": ("Live example (computed by the solver)", "实例（由求解器现场计算）"),
+    "explain_answer": ("answer", "结果项"),
+    "explain_varied": ("run once per value of {names}", "对 {names} 的每个取值各算一次"),
+    "explain_example_error": ("The example could not run: {reason}", "实例无法运行：{reason}"),
+    "explain_exam": ("Exam questions it helps with", "相关考题"),
+    "explain_drill": ("Practise: {command}", "练习：{command}"),
+    "explain_related": ("Related cards", "相关概念"),
+    "explain_source": ("Source", "出处"),
+    "explain_topic": ("topic", "主题"),
+    "explain_name": ("name", "名称"),
+    "explain_cards": ("cards", "卡片数"),
+    "explain_topics_title": (
+        "Concept cards by topic (examprep explain --list --topic T, then examprep explain ID)",
+        "各主题的概念卡片（先 examprep explain --list --topic 主题，再 examprep explain ID）",
+    ),
+    "explain_unknown": (
+        "No concept card matches {query!r}. See the list with: examprep explain --list",
+        "没有与 {query!r} 对应的概念卡片。查看全部：examprep explain --list",
+    ),
+    "explain_did_you_mean": (
+        "No concept card matches {query!r}. Did you mean: {names}?",
+        "没有与 {query!r} 对应的概念卡片。你是不是想找：{names}？",
+    ),
+    "explain_ambiguous": (
+        "{query!r} names several cards: {names}. Give the id.",
+        "{query!r} 对应多张卡片：{names}。请给出 id。",
+    ),
+    "explain_unknown_topic": (
+        "No concept cards for topic {topic!r}. Topics with cards: {topics}",
+        "主题 {topic!r} 没有概念卡片。有卡片的主题：{topics}",
+    ),
+    "explain_cards_error": ("The concept cards could not be loaded:", "概念卡片无法加载："),
+    "explain_no_concept": (
+        "Give a concept (e.g. examprep explain nesterov) or use --list.",
+        "请给出一个概念（例如 examprep explain nesterov），或使用 --list。",
+    ),
+    "cards_check_ok": (
+        "All {count} concept cards pass (examples run).",
+        "全部 {count} 张概念卡片通过（实例均可运行）。",
+    ),
+    "cards_check_failed": ("{failed} of {count} concept cards fail:", "{count} 张概念卡片中有 {failed} 张未通过："),
 }
 
 
