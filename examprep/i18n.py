@@ -86,6 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "mistake_label": ("mistake", "错误"),
     "your_answer": ("your answer", "你的答案"),
+    "explain_error_label": ("error", "错误"),
     "explain_aliases": ("Also called", "又称"),
     "explain_definition": ("Definition", "定义"),
     "explain_formulas": ("Formulas", "公式"),
@@ -104,8 +105,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "explain_name": ("name", "名称"),
     "explain_cards": ("cards", "卡片数"),
     "explain_topics_title": (
-        "Concept cards by topic (examprep explain --list --topic T, then examprep explain ID)",
-        "各主题的概念卡片（先 examprep explain --list --topic 主题，再 examprep explain ID）",
+        "List a topic's cards with: examprep explain --list --topic TOPIC; then: examprep explain ID",
+        "查看某主题的卡片：examprep explain --list --topic 主题；再用：examprep explain ID",
     ),
     "explain_unknown": (
         "No concept card matches {query!r}. See the list with: examprep explain --list",

@@ -78,7 +78,8 @@ class Example:
     """A live example: ``args`` as typed on the command line (``examprep solve``).
 
     ``compare`` maps argument names to equal-length lists of values: run ``i`` uses the ``i``-th
-    value of each (one key is the documented form; several keys are zipped). ``show`` optionally
+    value of each (one key is the documented form; several keys are zipped; a ``null`` value leaves
+    the parameter out of that run). ``show`` optionally
     picks which answers the side-by-side table lists (default: all short ones).
     """
 
@@ -98,8 +99,12 @@ class Example:
         out = []
         for i in range(count):
             args = dict(self.args)
-            args.update({k: vals[i] for k, vals in self.compare.items()})
-            out.append((" · ".join(arg_text(args[k]) for k in varying), args))
+            for key, vals in self.compare.items():
+                if vals[i] is None:  # null: this run does not pass the parameter at all
+                    args.pop(key, None)
+                else:
+                    args[key] = vals[i]
+            out.append((" · ".join(arg_text(args[k]) for k in varying if k in args), args))
         return out
 
 
@@ -244,6 +249,8 @@ class _Reader:
         for key, values in compare_raw.items():
             if not isinstance(values, list) or len(values) < 2:
                 raise self.fail(f"example.compare.{key}", "must be a list of at least two values")
+            if any(isinstance(v, dict) for v in values) or all(v is None for v in values):
+                raise self.fail(f"example.compare.{key}", "values must be numbers, strings, true/false, lists or null")
             compare[str(key)] = tuple(values)
         if len({len(v) for v in compare.values()}) > 1:
             raise self.fail("example.compare", "all compared parameters need lists of the same length")
@@ -254,7 +261,7 @@ class _Reader:
         show = raw.get("show", []) or []
         if not isinstance(show, list) or not all(isinstance(s, str) for s in show):
             raise self.fail("example.show", "must be a list of answer names")
-        for key, value in list(args.items()) + [(k, v) for k, vals in compare.items() for v in vals]:
+        for key, value in list(args.items()) + [(k, v) for k, vals in compare.items() for v in vals if v is not None]:
             if isinstance(value, str):
                 self.plain(value, f"example.args.{key}")
         return Example(solver_id.strip(), dict(args), compare, plot, note, tuple(show))

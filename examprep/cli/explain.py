@@ -20,13 +20,15 @@ if TYPE_CHECKING:
     from examprep.bank.cards import Card, CardSet
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
+def _fail(message: str, lang: str, code: int = 1) -> typer.Exit:
     """Print an error to stderr literally (the message may echo what the student typed)."""
     from rich.text import Text as RichText
 
+    from examprep.i18n import t
     from examprep.render.console import make_console
 
-    make_console(stderr=True).print(RichText.assemble(("error: ", "bold red"), message))
+    label = t("explain_error_label", lang) + ("：" if lang == "zh" else ": ")
+    make_console(stderr=True).print(RichText.assemble((label, "bold red"), message))
     return typer.Exit(code)
 
 
@@ -37,7 +39,7 @@ def _load(lang: str) -> CardSet:
     try:
         return load_cards()
     except CardLoadError as exc:
-        raise _fail(t("explain_cards_error", lang) + "\n  " + "\n  ".join(exc.errors)) from None
+        raise _fail(t("explain_cards_error", lang) + "\n  " + "\n  ".join(exc.errors), lang) from None
 
 
 def _names(cards: list[Card], lang: str) -> str:
@@ -45,17 +47,20 @@ def _names(cards: list[Card], lang: str) -> str:
 
 
 def _find(cards: CardSet, query: str, lang: str) -> Card:
+    from examprep.bank.cards import lookup_key
     from examprep.i18n import t
 
+    if not lookup_key(query):
+        raise _fail(t("explain_no_concept", lang), lang, 2)
     found = cards.find(query)
     if len(found) == 1:
         return found[0]
     if found:
-        raise _fail(t("explain_ambiguous", lang, query=query, names=_names(found, lang)), 2)
+        raise _fail(t("explain_ambiguous", lang, query=query, names=_names(found, lang)), lang, 2)
     near = cards.suggest(query)
     if near:
-        raise _fail(t("explain_did_you_mean", lang, query=query, names=_names(near, lang)), 2)
-    raise _fail(t("explain_unknown", lang, query=query), 2)
+        raise _fail(t("explain_did_you_mean", lang, query=query, names=_names(near, lang)), lang, 2)
+    raise _fail(t("explain_unknown", lang, query=query), lang, 2)
 
 
 def _text_json(text: Any) -> dict[str, str] | None:
@@ -123,7 +128,7 @@ def explain(
     cards = _load(language)
     if concept is None or list_cards:
         if concept is not None:
-            raise _fail(t("explain_no_concept", language), 2)
+            raise _fail(t("explain_no_concept", language), language, 2)
         _list(cards, topic, list_cards, as_json, language)
         return
     card = _find(cards, concept, language)
@@ -145,7 +150,7 @@ def explain(
         message = t("explain_example_error", language, reason=error.get(language)) if error else None
         console.print(card_view(card, cards, language, result, message, console.width))
     if error is not None:
-        raise _fail(t("explain_example_error", language, reason=error.get(language)))
+        raise _fail(t("explain_example_error", language, reason=error.get(language)), language)
 
 
 def _list(cards: CardSet, topic: str | None, list_cards: bool, as_json: bool, lang: str) -> None:
@@ -153,7 +158,7 @@ def _list(cards: CardSet, topic: str | None, list_cards: bool, as_json: bool, la
 
     counts = cards.topics()
     if topic is not None and topic not in counts:
-        raise _fail(t("explain_unknown_topic", lang, topic=topic, topics=", ".join(counts)), 2)
+        raise _fail(t("explain_unknown_topic", lang, topic=topic, topics=", ".join(counts)), lang, 2)
     from examprep.render.console import make_console
 
     if list_cards or topic is not None:

@@ -132,12 +132,21 @@ def example_block(card: Card, result: Any, lang: str, width: int) -> list[Render
     else:
         varied = ", ".join(example.compare)
         parts.append(RichText(command + "  (" + t("explain_varied", lang, names=varied) + ")", style="cyan"))
+        rows = answer_rows(runs, example.show)
         table = Table(box=box.SIMPLE_HEAD, show_header=True)
-        table.add_column(t("explain_answer", lang), no_wrap=True)
-        for run in runs:
-            table.add_column(RichText(run.label), justify="right", overflow="fold")
-        for key, cells in answer_rows(runs, example.show):
-            table.add_row(RichText(key), *(RichText(c) for c in cells))
+        if len(runs) > max(3, len(rows)):
+            # many runs, few answers: one row per run reads better than many narrow columns
+            table.add_column(", ".join(example.compare), overflow="fold")
+            for key, _ in rows:
+                table.add_column(RichText(key), justify="right", overflow="fold")
+            for i, run in enumerate(runs):
+                table.add_row(RichText(run.label), *(RichText(cells[i]) for _, cells in rows))
+        else:
+            table.add_column(t("explain_answer", lang), no_wrap=True)
+            for run in runs:
+                table.add_column(RichText(run.label), justify="right", overflow="fold")
+            for key, cells in rows:
+                table.add_row(RichText(key), *(RichText(c) for c in cells))
         parts.append(table)
     if result.paths is not None:
         from examprep.render.plot import trajectory_plot
@@ -207,10 +216,11 @@ def card_list_table(cards: list[Card], lang: str) -> Table:
     return table
 
 
-def topic_table(counts: dict[str, int], lang: str) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, title=t("explain_topics_title", lang), title_justify="left")
+def topic_table(counts: dict[str, int], lang: str) -> Group:
+    """The topics with their card counts, and how to go on from there."""
+    table = Table(box=box.SIMPLE_HEAD)
     table.add_column(t("explain_topic", lang), no_wrap=True)
     table.add_column(t("explain_cards", lang), justify="right")
     for topic, count in counts.items():
         table.add_row(RichText(topic), str(count))
-    return table
+    return Group(table, RichText(t("explain_topics_title", lang), style="dim"))
