@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -302,7 +301,7 @@ def _read_file(path: Path) -> tuple[list[Card], list[str], set[str]]:
     (so a broken card is not reported a second time as a missing ``related`` id)."""
     import yaml
 
-    from examprep.bank.loader import safe_yaml
+    from examprep.bank.yamlsafe import safe_yaml
 
     def whole_file(message: str, field_name: str | None = None) -> tuple[list[Card], list[str], set[str]]:
         return [], [str(CardError(str(path), None, field_name, message))], set()
@@ -341,7 +340,9 @@ def read_cards(path: Path) -> list[Card]:
 
 
 def builtin_card_files() -> list[Path]:
-    root = Path(str(resources.files("question_bank"))) / CARD_FOLDER
+    import question_bank
+
+    root = Path(question_bank.__file__).parent / CARD_FOLDER
     return sorted(root.glob("*.yaml"))
 
 

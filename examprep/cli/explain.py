@@ -33,11 +33,12 @@ def _fail(message: str, lang: str, code: int = 1) -> typer.Exit:
 
 
 def _load(lang: str) -> CardSet:
-    from examprep.bank.cards import CardLoadError, load_cards
+    from examprep.bank.card_cache import load_builtin_cards
+    from examprep.bank.cards import CardLoadError
     from examprep.i18n import t
 
     try:
-        return load_cards()
+        return load_builtin_cards()
     except CardLoadError as exc:
         raise _fail(t("explain_cards_error", lang) + "\n  " + "\n  ".join(exc.errors), lang) from None
 
