@@ -78,13 +78,28 @@ def parse_param(spec: ParamSpec, raw: str) -> Any:
 
 
 def resolve(name: str) -> SolverSpec:
+    """A solver by calculator name or dotted id, case-insensitive; an unknown name is refused with
+    the closest names (not the whole list: 'examprep solve list' prints that)."""
     try:
         return registry.get(name)
     except registry.UnknownSolverError:
-        names = ", ".join(sorted(available()))
-        raise CalculatorError(
-            Text(f"unknown solver {name!r}. Available: {names}", f"没有计算器 {name!r}。可用的有：{names}")
-        ) from None
+        pass
+    names = available()
+    by_lower = {n.lower(): n for n in names}
+    if name.strip().lower() in by_lower:
+        return registry.get(by_lower[name.strip().lower()])
+    from examprep.suggest import close_matches
+
+    cli = registry.cli_names()
+    close = close_matches(name, list(cli) + [n for n in names if n not in cli.values()])
+    hint_en = f" Did you mean {', '.join(close)}?" if close else ""
+    hint_zh = f" 你是不是想输入：{'、'.join(close)}？" if close else ""
+    raise CalculatorError(
+        Text(
+            f"unknown solver {name!r}.{hint_en} 'examprep solve list' lists every solver.",
+            f"没有计算器 {name!r}。{hint_zh}'examprep solve list' 列出所有计算器。",
+        )
+    )
 
 
 def available() -> dict[str, str]:

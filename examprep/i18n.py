@@ -85,6 +85,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法保存练习记录（{reason}）；练习可继续，但不记录。",
     ),
     "mistake_label": ("mistake", "错误"),
+    "no_templates": ("No questions for topic {topic!r} yet.", "主题 {topic!r} 暂时没有题目。"),
+    "col_id": ("id", "id"),
+    "col_topic": ("topic", "主题"),
+    "col_kind": ("kind", "类型"),
+    "col_title": ("title", "标题"),
+    "kind_calc": ("calc", "计算"),
+    "kind_concept": ("concept", "简答"),
+    "kind_design": ("design", "设计"),
     "your_answer": ("your answer", "你的答案"),
     "explain_error_label": ("error", "错误"),
     "explain_aliases": ("Also called", "又称"),
@@ -137,13 +145,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+#: what ``--lang`` accepts (case-insensitive), and the language each means
+LANG_ALIASES = {
+    "en": "en", "en-us": "en", "en_us": "en", "en-gb": "en", "english": "en",
+    "zh": "zh", "zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "cn": "zh", "chinese": "zh", "中文": "zh",
+}  # fmt: skip
+
+
+class UnknownLanguageError(ValueError):
+    """``--lang`` named a language examprep does not speak."""
+
+    def __init__(self, given: str):
+        super().__init__(given)
+        self.given = given
+
+    def message(self) -> str:
+        """In both languages: we cannot know which one the student reads."""
+        return f"unknown language {self.given!r}: use en or zh. / 不支持的语言 {self.given!r}：请用 en 或 zh。"
+
+
 def resolve_lang(option: str | None = None) -> str:
-    """Pick the language: explicit option, EXAMPREP_LANG, then the locale variables."""
-    for candidate in (option, os.environ.get("EXAMPREP_LANG")):
-        if candidate:
-            code = candidate.strip().lower()[:2]
-            if code in LANGS:
-                return code
+    """Pick the language: explicit option (refused if unknown), EXAMPREP_LANG, then the locale."""
+    if option:
+        code = LANG_ALIASES.get(option.strip().lower())
+        if code is None:
+            raise UnknownLanguageError(option)
+        return code
+    env = LANG_ALIASES.get(os.environ.get("EXAMPREP_LANG", "").strip().lower())
+    if env:
+        return env
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
@@ -157,7 +187,10 @@ def help_text(en: str, zh: str) -> str:
     option = None
     if "--lang" in sys.argv[:-1]:
         option = sys.argv[sys.argv.index("--lang") + 1]
-    return zh if resolve_lang(option) == "zh" else en
+    try:
+        return zh if resolve_lang(option) == "zh" else en
+    except UnknownLanguageError:
+        return en  # the command itself reports the unknown language
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -71,3 +71,18 @@ def softmax(z: Any, mask: np.ndarray | None = None, axis: int = -1) -> np.ndarra
     e = np.exp(s - top)
     total = np.sum(e, axis=axis, keepdims=True)
     return np.divide(e, total, out=np.zeros_like(e), where=total > 0)
+
+
+def log_softmax(z: Any, axis: int = -1) -> np.ndarray:
+    """ln softmax(z) = z − logsumexp(z), finite even where softmax itself rounds to 0."""
+    s = np.asarray(z, dtype=float)
+    top = np.max(s, axis=axis, keepdims=True)
+    return s - top - np.log(np.sum(np.exp(s - top), axis=axis, keepdims=True))
+
+
+def bce_from_logits(y: Any, z: Any) -> np.ndarray:
+    """Per-sample −[y ln σ(z) + (1 − y) ln(1 − σ(z))] = ln(1 + e^(−z)) or ln(1 + e^z), without
+    forming σ(z), which rounds to exactly 0 or 1 once |z| passes about 37."""
+    y = np.asarray(y, dtype=float)
+    z = np.asarray(z, dtype=float)
+    return y * np.logaddexp(0.0, -z) + (1.0 - y) * np.logaddexp(0.0, z)

@@ -7,6 +7,7 @@ the explanation a student reads can never drift from the number they are graded 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,6 +113,11 @@ class SolverInputError(ValueError):
         self.text = message
 
 
+def input_error(en: str, zh: str) -> SolverInputError:
+    """The one way solvers build their input error from the two texts."""
+    return SolverInputError(Text(en, zh))
+
+
 def fmt_num(x: Any, digits: int = 6) -> str:
     """Format a number for a worked step: integers exactly, floats to ``digits`` significant figures."""
     if isinstance(x, bool):
@@ -122,6 +128,8 @@ def fmt_num(x: Any, digits: int = 6) -> str:
         xf = float(x)
     except (TypeError, ValueError):
         return str(x)
+    if not math.isfinite(xf):  # shown as such rather than crashing; answers are checked separately
+        return "nan" if math.isnan(xf) else ("∞" if xf > 0 else "−∞")
     if xf == int(xf) and abs(xf) < 1e15:
         return str(int(xf))
     text = f"{xf:.{digits}g}"

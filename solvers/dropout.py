@@ -511,7 +511,7 @@ def count(n: int, p: float, k: Any = None) -> Solution:
         if not 0 <= k <= n:
             raise SolverInputError(Text("k must satisfy 0 ≤ k ≤ n", "k 必须满足 0 ≤ k ≤ n"))
         c = math.comb(n, k)
-        prob = c * p**k * q ** (n - k)
+        prob = _binomial_pmf(n, k, p)
         steps.append(
             Step(
                 Text(
@@ -519,12 +519,27 @@ def count(n: int, p: float, k: Any = None) -> Solution:
                     "恰好保留 k 个神经元的概率（二项分布：选出保留的 k 个）",
                 ),
                 formula="C(n, k)·p^k·(1 − p)^(n−k)",
-                substituted=f"C({n}, {k})·{_n(p)}^{k}·{_n(q)}^{n - k} = {c}·{_n(p**k)}·{_n(q ** (n - k))}",
+                substituted=f"C({n}, {k})·{_n(p)}^{k}·{_n(q)}^{n - k} = {_n(c) if c < 10**15 else _big(c)}·{_n(p**k)}·{_n(q ** (n - k))}",
                 result=_n(prob, 6),
             )
         )
         answers["prob_k"] = prob
     return Solution(answers=answers, steps=steps)
+
+
+def _binomial_pmf(n: int, k: int, p: float) -> float:
+    """C(n, k)·p^k·(1 − p)^(n−k) in log space: C(1100, 550) alone is far beyond a float, while
+    the probability itself (0.024…) is not."""
+    if p in (0.0, 1.0):
+        return float(k == (n if p == 1.0 else 0))
+    log_c = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+    return math.exp(log_c + k * math.log(p) + (n - k) * math.log1p(-p))
+
+
+def _big(value: int) -> str:
+    """An integer too long to print whole, as a×10^b."""
+    digits = str(value)
+    return f"{digits[0]}.{digits[1:5]}×10^{len(digits) - 1}"
 
 
 @mistake("dropout.count", "keep_vs_drop_confused")

@@ -21,8 +21,8 @@ import numpy as np
 
 from solvers.arrays import as_matrix as _matrix
 from solvers.arrays import as_vector as _vector
-from solvers.arrays import sigmoid, softmax
-from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
+from solvers.arrays import bce_from_logits, log_softmax, sigmoid, softmax
+from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, input_error
 from solvers.registry import mistake, solver
 from solvers.textfmt import _cells, _m, _n, _pn, _sub, _v
 
@@ -77,6 +77,9 @@ def _check_alpha(alpha: float) -> float:
 # --------------------------------------------------------------------------- math helpers
 
 
+EXP_SHIFT_ABOVE = 700.0  # exp(x) overflows a float a little above 709
+
+
 def bce(y: np.ndarray, p: np.ndarray, log: Any = np.log) -> np.ndarray:
     """Per-sample binary cross-entropy −[y log p + (1 − y) log(1 − p)] (natural log by default)."""
     with np.errstate(divide="ignore"):
@@ -129,7 +132,12 @@ def logistic(w: Any, x: Any, b: float = 0.0) -> Solution:
             result=_n(q, 6),
         )
     )
-    odds = math.exp(math.log(p) - math.log(q))
+    if z > EXP_SHIFT_ABOVE:
+        raise input_error(
+            f"the odds exp(z) = exp({_n(z)}) are too large for a float (the log-odds are z = {_n(z)})",
+            f"几率 exp(z) = exp({_n(z)}) 太大，超出浮点数范围（对数几率就是 z = {_n(z)}）",
+        )
+    odds = math.exp(z)  # = p/q, without dividing by a q that underflows to 0 for large z
     steps.append(
         Step(
             Text("Odds of the positive class", "正类的几率（odds）"),
@@ -138,7 +146,7 @@ def logistic(w: Any, x: Any, b: float = 0.0) -> Solution:
             result=_n(odds, 6),
         )
     )
-    log_odds = math.log(p) - math.log(q)
+    log_odds = z  # ln(p/q) = ln(exp(z)) exactly; computing ln p − ln q would fail once q underflows
     steps.append(
         Step(
             Text(
@@ -307,13 +315,18 @@ def _logistic_forward(
             result=_v(p, 6),
         )
     )
-    losses = bce(yv, p)
+    # From z rather than from ŷ: −ln σ(z) = ln(1 + e^(−z)) stays finite when ŷ rounds to 0 or 1.
+    losses = bce_from_logits(yv, z)
     parts = []
     for i in range(n):
+        sign = "−" if yv[i] == 1 else ""
+        by_z = f" = ln(1 + exp({sign}z{_sub(i + 1)})) = ln(1 + exp({_n(-z[i] if yv[i] == 1 else z[i])}))"
         if yv[i] == 1:
-            parts.append(f"ℓ{_sub(i + 1)} = −ln ŷ{_sub(i + 1)} = −ln {_n(p[i])}")
+            tiny = p[i] < 1e-9
+            parts.append(f"ℓ{_sub(i + 1)} = −ln ŷ{_sub(i + 1)}" + (by_z if tiny else f" = −ln {_n(p[i])}"))
         else:
-            parts.append(f"ℓ{_sub(i + 1)} = −ln(1 − ŷ{_sub(i + 1)}) = −ln {_n(1 - p[i])}")
+            tiny = 1 - p[i] < 1e-9
+            parts.append(f"ℓ{_sub(i + 1)} = −ln(1 − ŷ{_sub(i + 1)})" + (by_z if tiny else f" = −ln {_n(1 - p[i])}"))
     steps.append(
         Step(
             Text(
@@ -424,7 +437,7 @@ def _logistic_update(
     direction = scale * (Xm.T @ e)
     w_new = wv + sign * alpha * direction
     b_new = None if bias is None else bias + sign * alpha * scale * float(e.sum())
-    new_loss = float(bce(yv, sigmoid(Xm @ w_new + (b_new or 0.0))).mean())
+    new_loss = float(bce_from_logits(yv, Xm @ w_new + (b_new or 0.0)).mean())
     return direction, w_new, b_new, new_loss
 
 
@@ -521,7 +534,7 @@ def logistic_step(X: Any, y: Any, w: Any, b: Any = None, alpha: float = 0.1) -> 
         )
         answers["grad_b"] = grad_b
         answers["b_new"] = b_new
-    new_loss = float(bce(yv, sigmoid(Xm @ w_new + (b_new or 0.0))).mean())
+    new_loss = float(bce_from_logits(yv, Xm @ w_new + (b_new or 0.0)).mean())
     steps.append(
         Step(
             Text("Risk after the step (it should go down for a small enough α)", "更新后的风险（α 足够小时应当下降）"),
@@ -612,15 +625,30 @@ def _softmax_forward_steps(
             result=_v(z, 6),
         )
     )
-    ez = np.exp(z)
-    steps.append(
-        Step(
-            Text(f"{tag.en}Exponentiate every score", f"{tag.zh}对每个得分取指数"),
-            formula="exp(z_c)",
-            substituted="; ".join(f"exp({_n(v)})" for v in z),
-            result=_v(ez, 6),
+    shift = float(z.max()) if z.max() > EXP_SHIFT_ABOVE else 0.0
+    ez = np.exp(z - shift)
+    if shift:  # exp(800) overflows; exp(z − max z) gives the same probabilities (the factor cancels)
+        steps.append(
+            Step(
+                Text(
+                    f"{tag.en}Exponentiate every score minus the largest one, m = {_n(shift)} (exp(m) would "
+                    "overflow; the common factor exp(m) cancels in the ratio)",
+                    f"{tag.zh}每个得分先减去最大值 m = {_n(shift)} 再取指数（exp(m) 会溢出；公因子 exp(m) 在比值中约掉）",
+                ),
+                formula="exp(z_c − m)",
+                substituted="; ".join(f"exp({_n(v - shift)})" for v in z),
+                result=_v(ez, 6),
+            )
         )
-    )
+    else:
+        steps.append(
+            Step(
+                Text(f"{tag.en}Exponentiate every score", f"{tag.zh}对每个得分取指数"),
+                formula="exp(z_c)",
+                substituted="; ".join(f"exp({_n(v)})" for v in z),
+                result=_v(ez, 6),
+            )
+        )
     total = float(ez.sum())
     steps.append(
         Step(
@@ -793,8 +821,8 @@ def _softmax_data(W: Any, X: Any, y: Any, b: Any) -> tuple[np.ndarray, np.ndarra
 
 
 def _softmax_risk(Wm: np.ndarray, bv: np.ndarray | None, Xm: np.ndarray, yv: np.ndarray) -> tuple[np.ndarray, float]:
-    P = softmax(Xm @ Wm + (0.0 if bv is None else bv))
-    return P, float(-np.mean(np.log(P[np.arange(len(yv)), yv - 1])))
+    Z = Xm @ Wm + (0.0 if bv is None else bv)
+    return softmax(Z), float(-np.mean(log_softmax(Z)[np.arange(len(yv)), yv - 1]))
 
 
 @solver(
@@ -820,7 +848,8 @@ def softmax_step(W: Any, X: Any, y: Any, b: Any = None, alpha: float = 0.1) -> S
         P[i] = _softmax_forward_steps(Wm, bv, Xm[i], steps, tag)
     Y = np.eye(c)[yv - 1]
     E = Y - P
-    losses = -np.log(P[np.arange(n), yv - 1])
+    logits = Xm @ Wm + (0.0 if bv is None else bv)
+    losses = -log_softmax(logits)[np.arange(n), yv - 1]  # finite where ŷ of the true class rounds to 0
     loss = float(losses.mean())
     steps.append(
         Step(

@@ -22,7 +22,7 @@ import numpy as np
 # Formatting and input helpers are shared with the linear-model solvers.
 from solvers.arrays import as_matrix as _matrix
 from solvers.arrays import as_vector as _vector
-from solvers.arrays import softmax
+from solvers.arrays import log_softmax, softmax
 from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.registry import mistake, solver
 from solvers.textfmt import _cells, _n, _pn, _sub, _v
@@ -348,6 +348,15 @@ def _ce_with(
     return {"losses": losses.tolist(), "loss": _reduce(losses, _other(red) if other_reduction else red)}
 
 
+def _softmax_row_text(scores: np.ndarray) -> str:
+    """exp(z)/Σexp(z) for one row; above exp's range the row is shifted by its maximum m first
+    (exp(z − m)/Σexp(z − m) is the same ratio)."""
+    top = float(scores.max())
+    if top <= 700:
+        return f"exp{_v(scores)}/{_n(np.exp(scores).sum())}"
+    return f"exp{_v(scores - top)}/{_n(np.exp(scores - top).sum())} (m = {_n(top)} subtracted)"
+
+
 @solver(
     "losses.cross_entropy",
     [
@@ -382,7 +391,7 @@ def cross_entropy(probs: Any, y: Any, reduction: str = "mean", logits: bool = Fa
             Step(
                 Text("Softmax of every row of scores", "对每一行得分做 softmax"),
                 formula="ŷ_{n,c} = exp(z_{n,c}) / Σ_c' exp(z_{n,c'})",
-                substituted="; ".join(f"exp{_v(S[i])}/{_n(np.exp(S[i]).sum())}" for i in range(n)),
+                substituted="; ".join(_softmax_row_text(S[i]) for i in range(n)),
                 result="; ".join(_v(P[i], 6) for i in range(n)),
                 note=Text(
                     "PyTorch's F.cross_entropy takes these raw scores (logits) and numbers classes from 0.",
@@ -410,7 +419,8 @@ def cross_entropy(probs: Any, y: Any, reduction: str = "mean", logits: bool = Fa
             ),
         )
     )
-    losses = -np.log(picked)
+    with np.errstate(divide="ignore"):  # a true class given probability 0 has an infinite loss: refused
+        losses = -log_softmax(_matrix(probs, "probs"))[np.arange(n), yv - 1] if logits else -np.log(picked)
     steps.append(
         Step(
             Text("Cross-entropy of every sample (natural log)", "每个样本的交叉熵（自然对数）"),

@@ -6,11 +6,14 @@ solvers is asked for, so ``examprep solve conv2d`` never pays for numpy or sympy
 
 from __future__ import annotations
 
+import functools
 import importlib
+import inspect
 from collections.abc import Callable
 from typing import Any
 
-from solvers.core import ParamSpec, Solution, SolverSpec, Text
+from solvers import limits
+from solvers.core import ParamSpec, Solution, SolverInputError, SolverSpec, Text
 
 #: topic prefix of a solver id -> module that registers it
 TOPIC_MODULES: dict[str, str] = {
@@ -115,10 +118,38 @@ def solver(
     """Register ``func`` as the solver ``solver_id`` with its declared parameters."""
 
     def decorate(func: Callable[..., Solution]) -> Callable[..., Solution]:
-        _REGISTRY[solver_id] = SolverSpec(solver_id, func, tuple(params), summary)
+        _REGISTRY[solver_id] = SolverSpec(solver_id, _checked(solver_id, func, tuple(params)), tuple(params), summary)
         return func
 
     return decorate
+
+
+def _checked(solver_id: str, func: Callable[..., Solution], params: tuple[ParamSpec, ...]) -> Callable[..., Solution]:
+    """The solver as callers reach it: inputs checked against their kinds and caps first, the
+    answers checked for overflow after (see ``solvers.limits``). Arithmetic that still fails
+    inside the solver is reported as the inputs being out of range, never as a traceback."""
+
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def call(*args: Any, **kwargs: Any) -> Solution:
+        try:
+            inputs = signature.bind(*args, **kwargs).arguments
+        except TypeError as exc:
+            raise SolverInputError(Text(str(exc), f"参数不正确：{exc}")) from None
+        limits.check_inputs(solver_id, params, inputs)
+        try:
+            solution = func(*args, **kwargs)
+        except (OverflowError, ZeroDivisionError, FloatingPointError) as exc:
+            raise SolverInputError(
+                Text(
+                    f"the inputs lead to a value out of range ({exc})",
+                    f"这些输入导致数值超出范围（{exc}）",
+                )
+            ) from None
+        return limits.check_solution(solution)
+
+    return call
 
 
 def mistake(solver_id: str, name: str) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:

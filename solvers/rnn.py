@@ -1132,6 +1132,12 @@ def gradient(u: float, t: int, activation: str = "tanh", z: float = 0.0, fprime:
             result=fmt_num(factor, 6),
         )
     )
+    if t * math.log10(factor) > 300 if factor > 0 else False:
+        raise _err(
+            f"the gradient factor γ^t = {fmt_num(factor, 6)}^{t} ≈ 10^{t * math.log10(factor):.0f} is too large for a "
+            "float: it explodes",
+            f"梯度因子 γ^t = {fmt_num(factor, 6)}^{t} ≈ 10^{t * math.log10(factor):.0f}，超出浮点数范围：梯度爆炸",
+        )
     grad = factor**t
     table = (
         [[k, round(factor**k, 6) if factor**k < 1e6 else f"{factor**k:.4g}"] for k in range(1, t + 1)]

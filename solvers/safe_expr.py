@@ -26,6 +26,10 @@ MAX_LENGTH = 500
 MAX_DEPTH = 40
 MAX_POWER_DIGITS = 400
 MAX_EXPONENT = 1000
+# The largest magnitude a value may reach: what a float can hold. Python's integers would go on
+# growing (10^200·10^200 is exact), but every grader and solver works in floats, so a larger
+# number is refused here, with a message, rather than overflowing later.
+MAX_MAGNITUDE = 1.7976931348623157e308
 
 
 class ExprError(ValueError):
@@ -111,15 +115,31 @@ _UNICODE_OPERATORS = {
     "≠": "!=",
     "π": "pi",
     "√": " sqrt ",
+    "σ": " sigmoid",
+    "⁄": "/",
+    # the braces of TeX-style exponents as students copy them from a question: 10^{6/16}
+    "{": "(",
+    "}": ")",
 }
 
 #: mapped before NFKC, which would otherwise turn "3²" into "32"
 SUPERSCRIPTS = {"²": "^2", "³": "^3", "⁻¹": "^(-1)", "¹": "^1"}
 
 
+#: vulgar fractions, mapped before NFKC (which would turn "3½" into "31⁄2")
+VULGAR_FRACTIONS = {
+    "½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5", "⅖": "2/5", "⅗": "3/5",
+    "⅘": "4/5", "⅙": "1/6", "⅚": "5/6", "⅛": "1/8", "⅜": "3/8", "⅝": "5/8", "⅞": "7/8",
+}  # fmt: skip
+
+
 def replace_superscripts(text: str) -> str:
+    """Superscripts and vulgar fractions as plain operators; ``3½`` reads as 3 + 1/2."""
     for symbol, ascii_text in SUPERSCRIPTS.items():
         text = text.replace(symbol, ascii_text)
+    for symbol, fraction in VULGAR_FRACTIONS.items():
+        text = re.sub(rf"(\d)\s*{symbol}", rf"(\1+{fraction})", text)
+        text = text.replace(symbol, f"({fraction})")
     return text
 
 
@@ -151,10 +171,13 @@ def tokenize(text: str) -> list[tuple[str, str]]:
         match = _TOKEN.match(text, pos)
         if match is None or match.end() == pos:
             bad = text[pos:].strip()[:1] or text[pos]
-            raise ExprError(f"unexpected character {bad!r}", f"无法识别的字符 {bad!r}")
+            shown = bad if bad.isprintable() and not 0xDC80 <= ord(bad) <= 0xDCFF else "�"
+            raise ExprError(f"unexpected character '{shown}'", f"无法识别的字符 '{shown}'")
         kind = match.lastgroup or ""
         value = match.group(kind)
         if kind == "op":
+            if value == "!" and tokens and (tokens[-1][0] == "num" or tokens[-1][1] == ")"):
+                raise ExprError("'!' (factorial) is not supported: write the number", "不支持阶乘 '!'：请直接写出数值")
             value = {"**": "^", "&&": "and", "||": "or", "!": "not"}.get(value, value)
         elif kind == "name" and value in ("and", "or", "not"):
             kind = "op"
@@ -405,7 +428,24 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 
 
 def evaluate(node: Node, env: dict[str, Any]) -> Any:
-    """Evaluate numerically with Python numbers; ints stay exact where the operations allow."""
+    """Evaluate numerically with Python numbers; ints stay exact where the operations allow.
+
+    Every intermediate value must fit in a float (``MAX_MAGNITUDE``): a larger one raises
+    ``ExprError`` ("too large") instead of an ``OverflowError`` somewhere downstream."""
+    return _bounded(_evaluate(node, env))
+
+
+def _bounded(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if isinstance(value, float) and math.isnan(value):
+        raise ExprError("the result is not a number (NaN)", "结果不是一个数（NaN）")
+    if abs(value) > MAX_MAGNITUDE:
+        raise ExprError("the number is too large", "数值太大")
+    return value
+
+
+def _evaluate(node: Node, env: dict[str, Any]) -> Any:
     if isinstance(node, Num):
         return node.value
     if isinstance(node, Name):

@@ -87,6 +87,7 @@ def _draw(rng: random.Random, name: str, rule: dict[str, Any], env: dict[str, An
 def sample(template: Template, seed: int) -> Variant:
     """Draw parameters until every ``where`` constraint holds (or give up loudly)."""
     rng = random.Random(f"{template.id}:{seed}")
+    last_error: Exception | None = None
     for _ in range(MAX_TRIES):
         env: dict[str, Any] = {}
         try:
@@ -97,9 +98,14 @@ def sample(template: Template, seed: int) -> Variant:
         except (ExprError, ArithmeticError) as exc:
             if template.is_fixed:
                 raise SamplingError(f"{template.id}: {exc}") from None
+            last_error = exc
             continue  # e.g. a derived value divides by zero for this draw: draw again
         if template.is_fixed:
             break
+    if last_error is not None:  # name what went wrong, e.g. an unknown name in an expression
+        raise SamplingError(
+            f"{template.id}: no variant could be drawn in {MAX_TRIES} tries; last problem: {last_error}"
+        )
     raise SamplingError(f"{template.id}: no variant satisfies the 'where' constraints after {MAX_TRIES} tries")
 
 

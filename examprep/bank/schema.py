@@ -84,6 +84,12 @@ class Template:
         return all("value" in rule for rule in self.params.values())
 
 
+# Caps on randomly drawn vectors and matrices (a bank file asking for 100000×100000 would take
+# minutes and gigabytes; no exam question needs more than a few rows).
+MAX_VECTOR_LENGTH = 64
+MAX_MATRIX_SIDE = 16
+
+
 class _Validator:
     """Reads one template mapping, remembering where it is for error messages."""
 
@@ -114,6 +120,23 @@ class _Validator:
             raise self.fail(field_name, f"must be positive, got {value!r}")
         return value
 
+    def expression(self, text: str, field_name: str) -> None:
+        """Parse a YAML expression now, so that a typo is reported as what it is (with the parser's
+        reason) rather than later as 'no variant satisfies the constraints'."""
+        from solvers.safe_expr import ExprError, parse
+
+        try:
+            parse(text, names=None)
+        except ExprError as exc:
+            raise self.fail(field_name, f"cannot read the expression {text!r}: {exc.text.en}") from None
+
+    def sizes(self, spec: dict[str, Any], field_name: str) -> None:
+        """Random vectors and matrices stay small enough to show and to grade by hand."""
+        for key, cap in (("length", MAX_VECTOR_LENGTH), ("rows", MAX_MATRIX_SIDE), ("cols", MAX_MATRIX_SIDE)):
+            value = spec.get(key, 1)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= cap:
+                raise self.fail(f"{field_name}.{key}", f"must be a whole number from 1 to {cap}, got {value!r}")
+
     def params(self) -> dict[str, dict[str, Any]]:
         raw = self.raw.get("params", {}) or {}
         if not isinstance(raw, dict):
@@ -140,13 +163,19 @@ class _Validator:
             for text_rule in ("expr", "format"):
                 if text_rule in rule and not isinstance(rule[text_rule], str):
                     raise self.fail(where, f"{text_rule} must be a string")
+            if "expr" in rule:
+                self.expression(rule["expr"], where + ".expr")
             if "list" in rule and not isinstance(rule["list"], list):
                 raise self.fail(where, "list must be a list of expressions")
+            for j, item in enumerate(rule.get("list") or []):
+                if isinstance(item, str):
+                    self.expression(item, f"{where}.list[{j}]")
             for shape_rule in ("vector", "matrix"):
                 if shape_rule in rule:
                     spec = rule[shape_rule]
                     if not isinstance(spec, dict) or "range" not in spec:
                         raise self.fail(where, f"{shape_rule} needs a mapping with range (and length or rows/cols)")
+                    self.sizes(spec, f"{where}.{shape_rule}")
             out[name] = rule
         return out
 
@@ -245,8 +274,10 @@ class _Validator:
 
     def build(self) -> Template:
         raw = self.raw
-        if not isinstance(raw.get("id"), str) or not raw["id"].strip():
+        if "id" not in raw or raw["id"] is None:
             raise self.fail("id", "missing")
+        if not isinstance(raw["id"], str) or not raw["id"].strip():
+            raise self.fail("id", f"must be a text such as cnn.conv.output-size, got {raw['id']!r}")
         topic = raw.get("topic")
         if not isinstance(topic, str) or not topic:
             raise self.fail("topic", "missing")
@@ -258,6 +289,8 @@ class _Validator:
             where = [where]
         if not isinstance(where, list) or not all(isinstance(w, str) for w in where):
             raise self.fail("where", "must be a string or a list of strings")
+        for i, constraint in enumerate(where):
+            self.expression(constraint, f"where[{i}]" if len(where) > 1 else "where")
         hints_raw = raw.get("hints") or []
         if not isinstance(hints_raw, list):
             raise self.fail("hints", "must be a list")

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from examprep.cli.base import BankOption, LangOption, app, fail, lang_of, load_bank
+from examprep.cli.base import BankOption, LangOption, app, fail, lang_of, load_bank, topic_of
 from examprep.i18n import help_text as H
 
 bank_app = typer.Typer(help=H("Browse and self-test the question bank.", "浏览题库并自检。"), no_args_is_help=True)
@@ -24,7 +24,12 @@ def bank_list(
     """List the templates: id, topic, kind."""
     language = lang_of(lang)
     loaded = load_bank(bank, language)
+    topic = topic_of(topic, loaded, language)
     rows = [t for t in loaded.templates.values() if topic is None or t.topic == topic]
+    if not rows:
+        from examprep.i18n import t as tr
+
+        raise fail(tr("no_templates", language, topic=topic or "*"), 1, language)
     if as_json:
         data = [
             {"id": t.id, "topic": t.topic, "kind": t.kind, "points": t.points, "title": t.title.get(language)}
@@ -34,12 +39,31 @@ def bank_list(
         return
     from rich.table import Table
 
+    from examprep.i18n import t as tr
     from examprep.render.console import make_console
 
-    table = Table("id", "topic", "kind", "title")
+    console = make_console()
+    if not console.is_terminal:  # piped: one whole line per template, easy to grep and cut
+        for tpl in rows:
+            sys.stdout.write(f"{tpl.id}\t{tpl.topic}\t{tpl.kind}\t{tpl.title.get(language)}\n")
+        return
+    id_width = max(len(tpl.id) for tpl in rows)
+    if console.width < id_width + 36:  # narrow: a stacked list, so no column is squeezed
+        from rich.text import Text
+
+        for tpl in rows:
+            console.print(Text(tpl.id, style="bold"), no_wrap=True, overflow="ignore", crop=False)
+            kind = tr("kind_" + tpl.kind, language)
+            console.print(Text(f"  {tpl.topic} · {kind} · {tpl.title.get(language)}"))
+        return
+    # The id column never wraps or shortens (ids are copied into 'bank show'); the title wraps.
+    table = Table(*(tr(key, language) for key in ("col_id", "col_topic", "col_kind", "col_title")))
+    table.columns[0].no_wrap = True
+    table.columns[0].min_width = id_width
+    table.columns[3].overflow = "fold"
     for tpl in rows:
-        table.add_row(tpl.id, tpl.topic, tpl.kind, tpl.title.get(language))
-    make_console().print(table)
+        table.add_row(tpl.id, tpl.topic, tr("kind_" + tpl.kind, language), tpl.title.get(language))
+    console.print(table)
 
 
 @bank_app.command(
@@ -69,7 +93,12 @@ def bank_show(
     loaded = load_bank(bank, language)
     template = loaded.get(template_id)
     if template is None:
-        raise fail(t("unknown_template", language, id=template_id), 2)
+        from examprep.suggest import did_you_mean
+
+        message = t("unknown_template", language, id=template_id) + did_you_mean(
+            template_id, list(loaded.templates), language
+        )
+        raise fail(message, 2, language)
     console = make_console()
     if template.kind != "calc":
         console.print(f"[bold]{template.title.get(language)}[/bold] ({template.kind}, {template.points:g})\n")
@@ -82,7 +111,7 @@ def bank_show(
     try:
         question = build_question(template, seed)
     except (TemplateError, SamplingError) as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc), 1, language) from None
     ui = RichDrillUI(console, language, interactive=True)
     ui.show_question(1, 1, question)
     for part in template.parts:
@@ -112,7 +141,10 @@ def bank_check(
 
     language = lang_of(lang)
     loaded = load_bank(bank, language)
+    topic = topic_of(topic, loaded, language)
     reports = check_bank(loaded, variants, topic)
+    if not reports:
+        raise fail(t("no_templates", language, topic=topic or "*"), 1, language)
     failed = [r for r in reports if not r.ok]
     console = make_console()
     if failed:

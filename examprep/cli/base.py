@@ -18,6 +18,11 @@ from examprep.i18n import help_text as H
 if TYPE_CHECKING:
     from examprep.bank.loader import Bank
 
+if H("en", "zh") == "zh":  # the help language: --lang on the command line, else the environment
+    from examprep.cli.localize import use_chinese
+
+    use_chinese()
+
 app = typer.Typer(
     help=H(
         "examprep: drill the calculation questions of the deep-learning exam, with worked solutions.",
@@ -47,16 +52,44 @@ BankOption = typer.Option(
 
 
 def lang_of(option: str | None) -> str:
+    """The language of this command; an unknown ``--lang`` is a usage error (exit 2)."""
+    from examprep.i18n import UnknownLanguageError, resolve_lang
+
+    try:
+        return resolve_lang(option)
+    except UnknownLanguageError as exc:
+        raise fail(exc.message(), 2, lang="en") from None
+
+
+def fail(message: str, code: int = 1, lang: str | None = None) -> typer.Exit:
+    """Print an error to stderr (the message literally: it may quote bank or student text) and
+    return the exit to raise."""
+    from rich.text import Text
+
     from examprep.i18n import resolve_lang
-
-    return resolve_lang(option)
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
     from examprep.render.console import make_console
 
-    make_console(stderr=True).print(f"[bold red]error:[/bold red] {message}", markup=True, highlight=False)
+    label = "错误：" if (lang or resolve_lang(None)) == "zh" else "error: "
+    make_console(stderr=True).print(Text.assemble((label, "bold red"), message), highlight=False)
     return typer.Exit(code)
+
+
+@app.callback()
+def root(
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help=H(
+            "Language for every command: en or zh (also zh-CN, cn).",
+            "所有命令使用的语言：en 或 zh（也可写 zh-CN、cn）。",
+        ),
+    ),
+) -> None:
+    """examprep: practise for the deep-learning exam."""
+    import os
+
+    if lang is not None:  # 'examprep --lang zh drill cnn' and 'examprep --help --lang zh'
+        os.environ["EXAMPREP_LANG"] = lang_of(lang)
 
 
 def load_bank(extra: list[str] | None, lang: str) -> Bank:
@@ -67,3 +100,19 @@ def load_bank(extra: list[str] | None, lang: str) -> Bank:
         return load_bank(extra_paths(extra))
     except BankLoadError as exc:
         raise fail(t("bank_error", lang) + "\n  " + "\n  ".join(exc.errors)) from None
+
+
+def topic_of(option: str | None, loaded: Bank, lang: str) -> str | None:
+    """A ``--topic`` value matched case-insensitively against the bank's topics; an unknown one is
+    a usage error (exit 2) with the closest topics."""
+    if option is None:
+        return None
+    from examprep.i18n import t
+    from examprep.suggest import did_you_mean
+
+    topics = loaded.topics()
+    by_lower = {topic.lower(): topic for topic in topics}
+    if option.strip().lower() in by_lower:
+        return by_lower[option.strip().lower()]
+    message = t("unknown_topic", lang, topic=option, topics=", ".join(topics)) + did_you_mean(option, topics, lang)
+    raise fail(message, 2, lang)

@@ -58,7 +58,7 @@ def solve(
 
     language = lang_of(lang)
     if solver == "list":
-        _print_solver_list(available(), language)
+        _print_solver_list(available(), language, as_json)
         return
     try:
         spec = resolve(solver)
@@ -66,9 +66,9 @@ def solve(
         solution = spec.func(**inputs)
         paths = compare_paths(spec, inputs) if plot else None
     except CalculatorError as exc:
-        raise fail(exc.text.get(language), 2) from None
+        raise fail(exc.text.get(language), 2, language) from None
     except SolverInputError as exc:
-        raise fail(exc.text.get(language), 2) from None
+        raise fail(exc.text.get(language), 2, language) from None
     if as_json:
         sys.stdout.write(json.dumps(solution_json(spec, inputs, solution), ensure_ascii=False) + "\n")
         return
@@ -88,14 +88,32 @@ def solve(
         console.print(trajectory_plot(*paths))
 
 
-def _print_solver_list(names: dict[str, str], lang: str) -> None:
-    from examprep.render.console import make_console
-    from solvers import registry
+def _print_solver_list(names: dict[str, str], lang: str, as_json: bool = False) -> None:
+    from rich.text import Text
 
-    console = make_console()
+    from examprep.render.console import make_console
+    from solvers import limits, registry
+
+    rows = []
     for name, sid in sorted(names.items()):
         if name == sid and sid in registry.cli_names().values():
             continue
         spec = registry.get(sid)
+        rows.append((name, spec))
+    if as_json:
+        data = [
+            {
+                "name": name,
+                "id": spec.id,
+                "summary": spec.summary.get(lang),
+                "params": [{"name": p.name, "kind": p.kind, "required": p.required} for p in spec.params],
+            }
+            for name, spec in rows
+        ]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        return
+    console = make_console()
+    for name, spec in rows:
         params = " ".join(p.name + ("" if p.required else "?") for p in spec.params)
-        console.print(f"[bold]{name}[/bold]  {spec.summary.get(lang)}\n    [dim]{params}[/dim]")
+        console.print(Text.assemble((name, "bold"), "  ", spec.summary.get(lang), "\n    ", (params, "dim")))
+    console.print(Text(limits.describe_caps(lang), style="dim"))

@@ -52,6 +52,20 @@ _PUNCTUATION = {
 }
 
 
+MAX_SHOWN = 40
+
+
+def quoted(text: str) -> str:
+    """A piece of the student's input as quoted in a message: characters that could not be
+    decoded (a terminal in another encoding) become '�', and a long piece is cut in the middle
+    so that the message stays readable."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    text = "".join(ch if ch.isprintable() else "�" for ch in text)
+    if len(text) > MAX_SHOWN:
+        text = text[: MAX_SHOWN // 2] + " … " + text[-MAX_SHOWN // 4 :]
+    return "'" + text + "'"
+
+
 def normalize(text: str) -> str:
     """NFKC plus the Chinese punctuation NFKC leaves alone; trims surrounding blanks."""
     text = unicodedata.normalize("NFKC", replace_superscripts(text))
@@ -75,14 +89,14 @@ def _number(text: str) -> float | int:
         value = evaluate(node, {})
     except ExprError as exc:
         raise AnswerError(
-            f"cannot read {text!r} as a number: {exc.text.en}", f"无法把 {text!r} 读成数字：{exc.text.zh}"
+            f"cannot read {quoted(text)} as a number: {exc.text.en}", f"无法把 {quoted(text)} 读成数字：{exc.text.zh}"
         ) from None
     except (ArithmeticError, ValueError, TypeError):
-        raise AnswerError(f"cannot read {text!r} as a number", f"无法把 {text!r} 读成数字") from None
+        raise AnswerError(f"cannot read {quoted(text)} as a number", f"无法把 {quoted(text)} 读成数字") from None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise AnswerError(f"{text!r} is not a number", f"{text!r} 不是数字")
+        raise AnswerError(f"{quoted(text)} is not a number", f"{quoted(text)} 不是数字")
     if isinstance(value, float) and not math.isfinite(value):
-        raise AnswerError(f"{text!r} is not a finite number", f"{text!r} 不是有限的数")
+        raise AnswerError(f"{quoted(text)} is not a finite number", f"{quoted(text)} 不是有限的数")
     if percent:
         value = value / 100
     return value
@@ -106,10 +120,25 @@ def parse_number(text: str) -> Parsed:
 
 
 def _strip_brackets(text: str) -> str:
+    """Drop brackets that enclose the whole text (``[1, 2]``, ``((45, 45))``), but not the two
+    ends of ``[1, 2]; [3, 4]``, where the first bracket closes before the end."""
     text = text.strip()
-    while len(text) >= 2 and text[0] + text[-1] in ("()", "[]", "{}"):
+    while _enclosed(text):
         text = text[1:-1].strip()
     return text
+
+
+def _enclosed(text: str) -> bool:
+    pairs = {"(": ")", "[": "]", "{": "}"}
+    if len(text) < 2 or text[0] not in pairs or text[-1] != pairs[text[0]]:
+        return False
+    depth = 0
+    for index, char in enumerate(text):
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if depth == 0 and index < len(text) - 1:
+            return False
+    return True
 
 
 def _split_items(text: str) -> list[str]:
@@ -132,10 +161,10 @@ def parse_shape(text: str) -> Parsed:
     for part in parts:
         try:
             value = _number(part)
-        except AnswerError:
+        except AnswerError as exc:
             raise AnswerError(
-                f"cannot read {part!r} in a size; write it like 45x45x15",
-                f"大小中的 {part!r} 无法识别；请写成 45x45x15 的形式",
+                f"cannot read {quoted(part)} in a size ({exc.text.en}); write it like 45x45x15",
+                f"大小中的 {quoted(part)} 无法识别（{exc.text.zh}）；请写成 45x45x15 的形式",
             ) from None
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -155,7 +184,10 @@ def parse_vector(text: str) -> Parsed:
 
 
 def parse_matrix(text: str) -> Parsed:
+    # Rows written as bracketed lists, ``[[1, 2], [3, 4]]`` or ``[1, 2]; [3, 4]``: a bracket that
+    # closes and another that opens mark the end of a row.
     body = _strip_brackets(normalize(text))
+    body = _strip_brackets(re.sub(r"\]\s*[,;]?\s*\[", ";", body))
     if re.search(r";\s*;", body):
         raise AnswerError("an empty row between ';'", "两个分号之间是空行")
     raw_rows = [r for r in re.split(r"[;\n]", body) if r.strip()]

@@ -46,11 +46,53 @@ def test_solve_accepts_full_width_input():
     assert json.loads(result.stdout)["answers"]["output_shape"] == [45, 45, 15]
 
 
-def test_unknown_solver_lists_the_valid_ones_and_exits_2():
+def test_unknown_solver_suggests_the_closest_and_exits_2():
     result = runner.invoke(app, ["solve", "conv3d", "input=1x1x1"])
     assert result.exit_code == 2
-    assert "conv2d" in result.stderr and "pool2d" in result.stderr
+    assert "Did you mean conv2d" in result.stderr and "examprep solve list" in result.stderr
+    assert "pool2d" not in result.stderr  # no longer the whole list of 75 names
     assert "Traceback" not in result.output
+
+
+def test_solver_names_are_case_insensitive():
+    result = runner.invoke(app, ["solve", "CONV2D", "input=9x9x1", "filters=1", "kernel=3", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["answers"]["output_shape"] == [7, 7, 1]
+
+
+def test_solve_list_json_is_json():
+    result = runner.invoke(app, ["solve", "list", "--json"])
+    names = {entry["name"] for entry in json.loads(result.stdout)}
+    assert {"conv2d", "optimizer", "td-update"} <= names
+
+
+@pytest.mark.parametrize("args", [["bank", "list", "--topic", "foo"], ["bank", "check", "--topic", "foo"]])
+def test_an_unknown_topic_is_a_usage_error_with_a_suggestion(args):
+    result = runner.invoke(app, [*args[:-1], "cnnn"])
+    assert result.exit_code == 2 and "Did you mean cnn" in result.stderr
+
+
+def test_a_topic_is_case_insensitive():
+    result = runner.invoke(app, ["bank", "list", "--topic", "CNN", "--json"])
+    assert result.exit_code == 0 and {row["topic"] for row in json.loads(result.stdout)} == {"cnn"}
+
+
+@pytest.mark.parametrize("lang", ["fr", "xx"])
+def test_an_unknown_language_is_refused_with_exit_2(lang):
+    result = runner.invoke(app, ["bank", "list", "--lang", lang])
+    assert result.exit_code == 2 and "en or zh" in result.stderr
+
+
+@pytest.mark.parametrize("alias", ["zh-CN", "cn", "ZH"])
+def test_chinese_aliases_are_accepted(alias):
+    result = runner.invoke(app, ["bank", "list", "--topic", "cnn", "--lang", alias, "--json"])
+    assert result.exit_code == 0 and "卷积" in result.stdout
+
+
+def test_piped_bank_list_prints_whole_ids_one_per_line():
+    result = runner.invoke(app, ["bank", "list"])
+    lines = result.stdout.splitlines()
+    assert len(lines) >= 170 and all(line.count("\t") == 3 for line in lines)
+    assert "rl.td.q-learning-episode" in {line.split("\t")[0] for line in lines}
 
 
 def test_bad_key_names_the_parameters_and_exits_2():
@@ -109,7 +151,9 @@ def test_bank_list_json():
     result = runner.invoke(app, ["bank", "list", "--topic", "cnn", "--json"])
     rows = json.loads(result.stdout)
     assert {"cnn.exam2020.q1", "cnn.lenet5.c3"} <= {r["id"] for r in rows}
-    assert all(r["topic"] == "cnn" and r["kind"] == "calc" for r in rows)
+    assert all(r["topic"] == "cnn" for r in rows)
+    # the theory items (question_bank/theory/cnn.yaml) are listed beside the calculation templates
+    assert {"calc", "concept"} <= {r["kind"] for r in rows}
 
 
 def test_bank_show_prints_answers():

@@ -72,3 +72,37 @@ def test_python_tags_are_refused_by_safe_load(tmp_path):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(BankLoadError, match="no such file"):
         load_bank([tmp_path / "nope.yaml"])
+
+
+def test_a_broken_where_names_the_parse_error(tmp_path):
+    path = write(tmp_path, GOOD.replace("solver: cnn.conv2d", 'where: "kernel <"\n    solver: cnn.conv2d'))
+    with pytest.raises(BankError) as info:
+        read_templates(path)
+    message = str(info.value)
+    assert "'where'" in message and "cannot read the expression" in message and "satisfies" not in message
+
+
+def test_a_broken_expr_names_the_field(tmp_path):
+    path = write(tmp_path, GOOD.replace("kernel: {value: 3}", 'kernel: {expr: "3 +* 2"}'))
+    with pytest.raises(BankError) as info:
+        read_templates(path)
+    assert "params.kernel.expr" in str(info.value)
+
+
+def test_a_numeric_id_is_called_the_wrong_type_not_missing(tmp_path):
+    path = write(tmp_path, GOOD.replace("id: extra.conv", "id: 123"))
+    with pytest.raises(BankError) as info:
+        read_templates(path)
+    assert "123" in str(info.value) and "missing" not in str(info.value)
+
+
+def test_an_oversized_random_matrix_is_refused_at_load(tmp_path):
+    path = write(
+        tmp_path,
+        GOOD.replace(
+            "filters: {value: 2}", "filters: {value: 2}\n      m: {matrix: {rows: 100000, cols: 100000, range: [0, 1]}}"
+        ),
+    )
+    with pytest.raises(BankError) as info:
+        read_templates(path)
+    assert "rows" in str(info.value) and "16" in str(info.value)

@@ -102,3 +102,53 @@ def test_shape_round_trip(dims):
 def test_matrix_round_trip(rows):
     parsed = parse_answer("matrix", format_answer("matrix", rows)).value
     assert [pytest.approx(r) for r in rows] == parsed
+
+
+@pytest.mark.parametrize("text", ["10^400", "10^200*10^200", "10^400%", "226**140%", "9" * 309, "1e308*10"])
+def test_numbers_beyond_a_float_are_refused_as_too_large(text):
+    with pytest.raises(AnswerError) as info:
+        parse_answer("integer", text)
+    assert "too large" in info.value.text.en and "太大" in info.value.text.zh
+
+
+def test_the_largest_float_still_reads():
+    assert parse_answer("number", "1e308").value == 1e308
+
+
+def test_long_input_is_quoted_shortened():
+    with pytest.raises(AnswerError) as info:
+        parse_answer("integer", "abc" * 3000)
+    assert len(info.value.text.en) < 200 and "…" in info.value.text.en
+
+
+def test_undecodable_input_is_quoted_readably():
+    with pytest.raises(AnswerError) as info:
+        parse_answer("integer", "\udcff\udcfe")
+    assert "\\udc" not in info.value.text.en and "�" in info.value.text.en
+
+
+@pytest.mark.parametrize(
+    "kind, text, expected",
+    [
+        ("number", "σ(0)", 0.5),  # the logistic function as the question writes it: 1/(1+e^0)
+        ("number", "½", 0.5),
+        ("number", "3¾", 3.75),
+        ("number", "10^{1/2}", 10**0.5),  # TeX-style braces, copied from a question
+        ("matrix", "[1, 2]; [3, 4]", [[1, 2], [3, 4]]),
+        ("matrix", "[[1,2],[3,4]]", [[1, 2], [3, 4]]),
+        ("matrix", "［［1，2］，［3，4］］", [[1, 2], [3, 4]]),  # full-width, from a Chinese IME
+        ("vector", "[[1, 2, 3]]", [1, 2, 3]),
+    ],
+)
+def test_notations_students_write(kind, text, expected):
+    import numpy as np
+
+    value = parse_answer(kind, text).value
+    assert np.allclose(np.asarray(value, dtype=float), np.asarray(expected, dtype=float), rtol=1e-12)
+    assert np.shape(value) == np.shape(expected)
+
+
+def test_factorial_is_named_not_misread_as_not():
+    with pytest.raises(AnswerError) as info:
+        parse_answer("integer", "100000!")
+    assert "factorial" in info.value.text.en and "阶乘" in info.value.text.zh

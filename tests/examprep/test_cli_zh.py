@@ -1,0 +1,87 @@
+"""In Chinese, the CLI's own words are Chinese: help screens (typer's scaffolding included) and
+usage errors. English that remains must be a name the student types (commands, options, ids,
+metavars) — an allow-list, so a new English sentence fails this test."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from examprep.cli.localize import translate_error
+
+ALLOWED = {
+    # the program, its commands and options, as typed
+    "examprep", "python", "drill", "solve", "bank", "list", "show", "check", "explain", "mock", "exam", "lang",
+    "help", "count", "seed", "json", "plot", "topic", "variants", "args", "solver", "concept",
+    "template_id", "review", "stats", "plan", "history", "export", "anki", "kind", "paper",
+    # metavars and types typer prints
+    "str", "int", "bool", "range", "float", "path", "text", "file",
+    # names and values
+    "EXAMPREP_LANG", "EXAMPREP_BANK", "en", "zh", "cn", "CN", "cnn", "pool2d", "conv2d", "input",
+    "kernel", "key", "value", "id", "nesterov", "calc", "all", "design", "conv", "pool", "optimizer",
+    "SGD", "Adam", "Momentum", "Nesterov", "JSON",
+    # keys of the JSON output, as the program writes them
+    "inputs", "answers", "steps",
+}  # fmt: skip
+WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "EXAMPREP_LANG": "zh", "COLUMNS": "100"}
+    return subprocess.run([sys.executable, "-m", "examprep", *args], capture_output=True, text=True, env=env)
+
+
+def _english(text: str) -> set[str]:
+    return {w for w in WORD.findall(text) if w not in ALLOWED and w.lower() not in ALLOWED}
+
+
+HELP_SCREENS = [
+    ["--help"],
+    ["drill", "--help"],
+    ["solve", "--help"],
+    ["bank", "--help"],
+    ["bank", "list", "--help"],
+    ["bank", "show", "--help"],
+    ["bank", "check", "--help"],
+]
+
+
+@pytest.mark.parametrize("args", HELP_SCREENS, ids=" ".join)
+def test_help_screens_have_no_english_words_of_their_own(args):
+    result = _run(*args)
+    assert result.returncode == 0
+    assert "用法" in result.stdout
+    assert _english(result.stdout) == set(), result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["drill"], ["drill", "cnn", "-n", "abc"], ["drill", "cnn", "--bogus"], ["bank", "lisst"], ["nosuch"]],
+    ids=" ".join,
+)
+def test_usage_errors_are_in_chinese(args):
+    result = _run(*args)
+    assert result.returncode == 2
+    assert "错误" in result.stderr
+    assert _english(result.stderr) <= {"bogus", "lisst", "nosuch", "abc"}, result.stderr
+
+
+@pytest.mark.parametrize(
+    "english, chinese",
+    [
+        ("Missing argument 'topic'.", "缺少参数 'topic'。"),
+        ("No such option: --bogus", "没有选项 --bogus。"),
+        ("Got unexpected extra argument(s) (a b)", "多余的参数：a b"),
+        (
+            "Invalid value for '-n' / '--count': Input should be greater than or equal to 1",
+            "'-n' / '--count' 的值无效：应不小于 1",
+        ),
+        ("No such command 'lisst'. Did you mean 'list'?", "没有子命令 'lisst'。 你是不是想输入 'list'？"),
+    ],
+)
+def test_translations_of_typer_errors(english, chinese):
+    assert translate_error(english) == chinese
