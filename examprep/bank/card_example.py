@@ -116,9 +116,16 @@ class CardReport:
         return not self.failures
 
 
-def check_card(card: Card, bank: Bank | None) -> CardReport:
-    """What loading cannot see: exam ids in the bank, the example's solver, args and answers."""
+def check_card(card: Card, bank: Bank | None, cards: CardSet | None = None) -> CardReport:
+    """What loading cannot see: related ids among the cards, exam ids in the bank, the example's
+    solver, args and answers."""
     failures: list[str] = []
+    if cards is not None:
+        for rid in card.related:
+            if rid == card.id:
+                failures.append("field 'related': a card cannot be related to itself")
+            elif rid not in cards.cards:
+                failures.append(f"field 'related': no card with id {rid!r}")
     if bank is not None:
         for tid in card.exam:
             if bank.get(tid) is None:
@@ -137,4 +144,4 @@ def check_card(card: Card, bank: Bank | None) -> CardReport:
 
 
 def check_cards(cards: CardSet, bank: Bank | None, topic: str | None = None) -> list[CardReport]:
-    return [check_card(card, bank) for card in cards.by_topic(topic)]
+    return [check_card(card, bank, cards) for card in cards.by_topic(topic)]

@@ -1,8 +1,9 @@
 """Concept cards: what ``examprep explain`` shows (``question_bank/concepts/<topic>.yaml``).
 
-Loading checks the shape of every card (bilingual texts, lists, ids, no raw LaTeX) and that
-``related`` ids exist; :func:`check_cards` adds what needs the bank and the solvers (``exam`` ids,
-the example's solver and arguments, running every example). Every problem names the file, the
+Loading checks the shape of every card (bilingual texts, lists, ids, no raw LaTeX) and that ids
+are unique; :func:`examprep.bank.card_example.check_cards` adds what needs the whole set, the bank
+and the solvers (``related`` ids, ``exam`` ids, the example's solver and arguments, running every
+example). Every problem names the file, the
 card and the field, and all problems are reported together.
 
 Kept free of rich/typer and of numpy/sympy: the example's solver module is imported only when the
@@ -296,15 +297,14 @@ class _Reader:
         )
 
 
-def _read_file(path: Path) -> tuple[list[Card], list[str], set[str]]:
-    """Parse one card file: the good cards, one message per problem, and the ids of broken cards
-    (so a broken card is not reported a second time as a missing ``related`` id)."""
+def _read_file(path: Path) -> tuple[list[Card], list[str]]:
+    """Parse one card file: the good cards and one message per problem."""
     import yaml
 
     from examprep.bank.yamlsafe import safe_yaml
 
-    def whole_file(message: str, field_name: str | None = None) -> tuple[list[Card], list[str], set[str]]:
-        return [], [str(CardError(str(path), None, field_name, message))], set()
+    def whole_file(message: str, field_name: str | None = None) -> tuple[list[Card], list[str]]:
+        return [], [str(CardError(str(path), None, field_name, message))]
 
     try:
         raw = safe_yaml(path.read_text(encoding="utf-8"))
@@ -317,23 +317,21 @@ def _read_file(path: Path) -> tuple[list[Card], list[str], set[str]]:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         return whole_file(f"not valid YAML{where}: {getattr(exc, 'problem', None) or 'invalid YAML'}")
     if raw is None:
-        return [], [], set()
+        return [], []
     if not isinstance(raw, dict) or not isinstance(raw.get("cards"), list):
         return whole_file("the file must be a mapping with a list under 'cards'", "cards")
-    cards, errors, broken = [], [], set()
+    cards, errors = [], []
     for i, item in enumerate(raw["cards"]):
         try:
             cards.append(_Reader(str(path), item, i).card())
         except CardError as exc:
             errors.append(str(exc))
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                broken.add(item["id"])
-    return cards, errors, broken
+    return cards, errors
 
 
 def read_cards(path: Path) -> list[Card]:
     """Parse one card file; raises CardLoadError listing every broken card in it."""
-    cards, errors, _ = _read_file(path)
+    cards, errors = _read_file(path)
     if errors:
         raise CardLoadError(errors)
     return cards
@@ -404,27 +402,22 @@ class CardSet:
 
 
 def load_cards(extra: list[Path] | None = None, include_builtin: bool = True) -> CardSet:
-    """Every card file (built-in ``question_bank/concepts`` plus ``extra``); ids unique, related ids exist."""
+    """Every card file (built-in ``question_bank/concepts`` plus ``extra``), each card valid, ids unique.
+
+    ``related`` ids that name no card are not a load error (cards are written in parallel, a link
+    may point at a card still to come): ``explain`` leaves them out and ``bank check`` reports them."""
     files = (builtin_card_files() if include_builtin else []) + list(extra or [])
     cardset = CardSet()
     errors: list[str] = []
-    broken: set[str] = set()
     for path in files:
-        cards, file_errors, file_broken = _read_file(path)
+        cards, file_errors = _read_file(path)
         errors.extend(file_errors)
-        broken |= file_broken
         for card in cards:
             if card.id in cardset.cards:
                 first = cardset.cards[card.id].path
                 errors.append(str(CardError(str(path), card.id, "id", f"duplicate id (also in {first})")))
                 continue
             cardset.cards[card.id] = card
-    for card in cardset.cards.values():
-        for rid in card.related:
-            if rid not in cardset.cards and rid not in broken:
-                errors.append(str(CardError(card.path, card.id, "related", f"no card with id {rid!r}")))
-            elif rid == card.id:
-                errors.append(str(CardError(card.path, card.id, "related", "a card cannot be related to itself")))
     if errors:
         raise CardLoadError(errors)
     return cardset

@@ -195,12 +195,10 @@ def card_view(
         parts += [_bullet(f"examprep bank show {tid}") for tid in card.exam]
         topics = sorted({tid.split(".", 1)[0] for tid in card.exam})
         parts.append(RichText(t("explain_drill", lang, command=", ".join(f"examprep drill {tp}" for tp in topics))))
-    if card.related:
+    related = [cards.cards[rid] for rid in card.related if rid in cards.cards]  # links to missing cards left out
+    if related:
         parts.append(_heading("explain_related", lang))
-        for rid in card.related:
-            related = cards.cards.get(rid)
-            label = f"{related.title(lang)}  (examprep explain {rid})" if related else rid
-            parts.append(_bullet(label))
+        parts += [_bullet(f"{other.title(lang)}  (examprep explain {other.id})") for other in related]
     if card.source:
         parts.append(RichText("\n" + t("explain_source", lang) + _colon(lang) + card.source.get(lang), style="dim"))
     return Group(*parts)

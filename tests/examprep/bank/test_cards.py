@@ -79,7 +79,7 @@ def test_raw_latex_is_refused_with_file_card_and_field(tmp_path, old, new, field
         ('definition: {en: "A demo.", zh: "演示。"}', 'definition: {en: "A demo."}', "definition"),
         ('names: {en: ["Demo method", "DM"], zh: ["演示方法"]}', 'names: {en: ["Demo method"], zh: []}', "names.zh"),
         ("    exam: []\n", "    exam: [1, 2]\n", "exam"),
-        ("    related: []\n", "    related: [nowhere]\n", "related"),
+        ("    related: []\n", "    related: [Not A Slug]\n", "related"),
         ("  - id: demo\n", "  - id: Demo Card\n", "id"),
         ('    misconceptions:\n      - {en: "Not a real method.", zh: "不是真实的方法。"}\n', "", "misconceptions"),
     ],
@@ -98,11 +98,12 @@ def test_duplicate_ids_across_files(tmp_path):
     assert any("b.yaml" in e and "duplicate id" in e and "a.yaml" in e for e in info.value.errors)
 
 
-def test_a_broken_card_is_not_also_reported_as_a_missing_related_id(tmp_path):
-    other = CARD.replace("id: demo", "id: other").replace("related: []", "related: [demo]")
-    broken = CARD.replace('intuition: {en: "Walk downhill.", zh: "往下走。"}', "intuition: 3")
-    errors = errors_of(write(tmp_path, broken + other.split("cards:\n", 1)[1]))
-    assert "'intuition'" in errors and "no card with id 'demo'" not in errors
+def test_related_ids_are_checked_by_the_self_test_not_the_loader(tmp_path):
+    """Cards are written in parallel: a link to a card still to come must not stop explain."""
+    cards = load_only(write(tmp_path, CARD.replace("related: []", "related: [nowhere, demo]")))
+    [report] = check_cards(cards, None)
+    assert any("'related'" in f and "nowhere" in f for f in report.failures)
+    assert any("itself" in f for f in report.failures)
 
 
 def test_invalid_yaml_names_the_line(tmp_path):
@@ -195,9 +196,25 @@ def test_every_card_file_loads():
         assert read_cards(path), f"{path} has no cards"
 
 
+#: the syllabus topics (SYLLABUS.md); each gets a card file, written by several helpers in parallel
+SYLLABUS_TOPICS = {
+    "ml-basics", "gd", "regularization", "dropout", "theorems", "linear", "losses", "activations", "ffn", "cnn",
+    "rnn", "lstm-gru", "optim", "normalization", "init", "attention", "transformer", "rl",
+}  # fmt: skip
+
+
 def test_every_card_passes_the_self_test(cards):
-    failures = [f"{r.card_id}: {f}" for r in check_cards(cards, load_bank()) for f in r.failures]
+    reports = check_cards(cards, load_bank())
+    failures = [f"{r.card_id}: {f}" for r in reports for f in r.failures if "no card with id" not in f]
     assert failures == []
+
+
+def test_related_links_resolve(cards):
+    dangling = [f"{r.card_id}: {f}" for r in check_cards(cards, None) for f in r.failures if "no card with id" in f]
+    missing_topics = SYLLABUS_TOPICS - set(cards.topics())
+    if dangling and missing_topics:
+        pytest.skip(f"card files for {sorted(missing_topics)} not merged yet; links waiting for them: {dangling}")
+    assert dangling == []
 
 
 def test_names_identify_one_card_within_a_topic_file(cards):
