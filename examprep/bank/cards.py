@@ -25,7 +25,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 #: what raw LaTeX looks like: \frac, \alpha, \( … \), $…$, x^{2}
 LATEX = re.compile(r"\\[A-Za-z]+|\\[()\[\]{}]|\$|\^\{")
 #: a space between two Chinese characters or full-width punctuation, left where YAML folded a line
-CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) +(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+#: (compiled on first use: the cached path of ``explain`` never validates)
+CJK_GAP = r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) +(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])"
 TEXT_FIELDS = ("definition", "intuition", "compare")
 KNOWN_FIELDS = {
     "id",
@@ -162,7 +163,7 @@ class _Reader:
         found = LATEX.search(value)
         if found:
             raise self.fail(field_name, f"raw LaTeX {found.group(0)!r}: write formulas in Unicode (θ, √, Σ, ⊙, x²)")
-        return CJK_GAP.sub("", value.strip())
+        return re.sub(CJK_GAP, "", value.strip())
 
     def text(self, value: Any, field_name: str) -> Text:
         if not isinstance(value, dict):

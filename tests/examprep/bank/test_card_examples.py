@@ -150,6 +150,12 @@ def test_gradient_descent_variants_by_hand(cards):
     for size in (1, 2, 4):
         assert (out[str(size)]["w"][0], out[str(size)]["b"]) == pytest.approx(epoch(size))
 
+    # what the mini-batch card's note says: SGD ends near (2, 1); the mini-batch run overshoots w = 2
+    one_epoch = runs(cards, "minibatch-gd")
+    assert abs(one_epoch["sgd"]["w"][0] - 2) < 0.01 and abs(one_epoch["sgd"]["b"] - 1) < 0.01
+    assert one_epoch["minibatch"]["w"][0] > 2
+    assert (one_epoch["minibatch"]["w"][0], one_epoch["minibatch"]["b"]) == pytest.approx(epoch(2))
+
     sgd = runs(cards, "sgd")["sgd"]
     w1, b1 = step(0, 0, [0])
     assert (sgd["w_1"][0], sgd["b_1"]) == pytest.approx((w1, b1))
