@@ -121,3 +121,49 @@ def test_concept_with_list_is_a_usage_error():
 def test_bank_check_covers_the_cards():
     result = runner.invoke(app, ["bank", "check", "--variants", "1", "--topic", "optim"])
     assert "concept cards pass" in result.stdout
+
+
+BROKEN_EXAMPLE = """
+cards:
+  - id: broken-example
+    topic: optim
+    names: {en: ["Broken example"], zh: ["坏实例"]}
+    definition: {en: "d", zh: "定义"}
+    formulas: [{label: {en: "l", zh: "标签"}, formula: "x = 1"}]
+    intuition: {en: "i", zh: "直观"}
+    compare: {en: "c", zh: "对比"}
+    misconceptions: [{en: "m", zh: "误区"}]
+    example: {solver: optim.clip, args: {grad: "3,4", mode: norm, threshold: -1}}
+"""
+
+
+@pytest.fixture
+def card_files(tmp_path, monkeypatch):
+    from examprep.bank import cards as cards_module
+
+    def use(text: str):
+        path = tmp_path / "cards.yaml"
+        path.write_text(text, encoding="utf-8")
+        monkeypatch.setattr(cards_module, "builtin_card_files", lambda: [path])
+        return path
+
+    return use
+
+
+def test_a_broken_card_file_is_an_error_naming_file_card_and_field(card_files):
+    card_files(BROKEN_EXAMPLE.replace('formula: "x = 1"', 'formula: "\\\\frac{1}{2}"'))
+    result = runner.invoke(app, ["explain", "broken-example"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    err = result.stderr.replace("\n", "")
+    assert "cards.yaml" in err and "'broken-example'" in err and "'formulas[0]'" in err
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_example_that_cannot_run_shows_the_card_and_exits_1(card_files, lang):
+    card_files(BROKEN_EXAMPLE)
+    result = runner.invoke(app, ["explain", "broken-example", "--lang", lang])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("Broken example" if lang == "en" else "坏实例") in result.stdout
+    assert ("could not run" if lang == "en" else "无法运行") in result.stderr
+    data = json.loads(runner.invoke(app, ["explain", "broken-example", "--json"]).stdout)
+    assert set(data["example"]["error"]) == {"en", "zh"} and "runs" not in data["example"]
