@@ -156,6 +156,19 @@ def example_block(card: Card, result: Any, lang: str, width: int) -> list[Render
     return parts
 
 
+def drill_commands(exam_ids: tuple[str, ...]) -> list[str]:
+    """The drill commands that reach these items: ``<topic>.concept.*`` and ``<topic>.design.*`` are
+    short-answer and essay items (docs/bank-format.md), drilled with ``--kind concept``."""
+    commands: list[str] = []
+    for tid in exam_ids:
+        topic, _, rest = tid.partition(".")
+        theory = rest.split(".", 1)[0] in ("concept", "design")
+        command = f"examprep drill {topic}" + (" --kind concept" if theory else " --kind calc")
+        if command not in commands:
+            commands.append(command)
+    return commands
+
+
 def card_view(
     card: Card,
     cards: CardSet,
@@ -193,8 +206,7 @@ def card_view(
     if card.exam:
         parts.append(_heading("explain_exam", lang))
         parts += [_bullet(f"examprep bank show {tid}") for tid in card.exam]
-        topics = sorted({tid.split(".", 1)[0] for tid in card.exam})
-        parts.append(RichText(t("explain_drill", lang, command=", ".join(f"examprep drill {tp}" for tp in topics))))
+        parts.append(RichText(t("explain_drill", lang, command="; ".join(drill_commands(card.exam)))))
     related = [cards.cards[rid] for rid in card.related if rid in cards.cards]  # links to missing cards left out
     if related:
         parts.append(_heading("explain_related", lang))

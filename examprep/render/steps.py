@@ -104,7 +104,7 @@ class WorkedSolution:
     def _table(self, width: int) -> Table:
         table = Table(title=self.title, box=box.ROUNDED, show_lines=True, expand=False, title_justify="left")
         table.add_column("#", justify="right", style="dim", no_wrap=True)
-        table.add_column(t("step", self.lang))
+        table.add_column(t("step", self.lang), overflow="fold")
         table.add_column(t("result", self.lang), style="bold green", max_width=30, overflow="fold")
         result_width = min(30, max((len(s.result) for s in self.steps), default=0))
         number_width = len(str(len(self.steps)))

@@ -89,7 +89,13 @@ def test_json_card_contract():
 def test_json_card_without_example():
     result = runner.invoke(app, ["explain", "high-dim-optimization", "--json"])
     data = json.loads(result.stdout)
-    assert data["example"] is None and data["exam"] == []
+    assert data["example"] is None and data["exam"] == ["optim.concept.low-high-dim"]
+
+
+def test_exam_items_come_with_the_commands_to_practise_them():
+    out = runner.invoke(app, ["explain", "nesterov"]).stdout
+    assert "examprep bank show optim.concept.momentum-nesterov" in out  # the 2020 exam's Q4
+    assert "examprep drill optim --kind concept" in out and "examprep drill optim --kind calc" in out
 
 
 def test_list_json_and_topic_filter():
