@@ -2,8 +2,9 @@
 
 Reading and validating every card file costs more than the rest of ``explain`` together once the
 bank holds a few dozen cards (YAML parsing dominates). The cards are cached, already validated, as
-plain JSON in the user data directory, keyed by the size and modification time of every card file
-and of the validator itself; any change re-reads the YAML. Only a load without errors is cached,
+plain JSON in the user data directory, together with each example's arguments already read by the
+calculator's parsers (so ``explain`` need not import them), keyed by the size and modification time
+of every card file and of the validator and parsers; any change re-reads the YAML. Only a load without errors is cached,
 so a broken file is always reported. JSON, never pickle: the cache is data, not code.
 """
 
@@ -18,13 +19,21 @@ from examprep.bank import cards as cards_module
 from examprep.bank.cards import Card, CardSet, Example, Formula
 from solvers.core import Text
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CACHE_NAME = "concept-cards.json"
+
+
+def _code_files() -> list[Path]:
+    """The code whose rules shape what is cached: the card validator and the argument parsers."""
+    import examprep.grading as grading
+
+    root = Path(cards_module.__file__).parent.parent
+    return [Path(cards_module.__file__), root / "calculator.py", Path(grading.__file__).parent / "parse.py"]
 
 
 def _stamp(paths: list[Path]) -> list[list[Any]]:
     out = []
-    for path in [Path(cards_module.__file__), *paths]:
+    for path in [*_code_files(), *paths]:
         stat = path.stat()
         out.append([str(path), stat.st_size, stat.st_mtime_ns])
     return out
@@ -99,6 +108,42 @@ def card_from_data(data: dict[str, Any]) -> Card:
     )
 
 
+def _encode(value: Any) -> Any:
+    """JSON for parsed solver inputs; tuples are tagged so they come back as tuples."""
+    if isinstance(value, tuple):
+        return {"tuple": [_encode(v) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {"dict": {k: _encode(v) for k, v in value.items()}}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "tuple" in value:
+            return tuple(_decode(v) for v in value["tuple"])
+        return {k: _decode(v) for k, v in value["dict"].items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def _prepared(cardset: CardSet) -> dict[str, Any]:
+    """Each example's inputs read by the calculator's parsers (examples that cannot be read are
+    left out: explain then reads them itself and reports the problem)."""
+    from examprep.bank.card_example import ExampleError, prepare_inputs
+
+    out = {}
+    for card in cardset.cards.values():
+        if card.example is not None:
+            try:
+                out[card.id] = [[label, _encode(inputs)] for label, inputs in prepare_inputs(card.example)]
+            except ExampleError:
+                continue
+    return out
+
+
 def cache_path() -> Path:
     from examprep.store import data_dir
 
@@ -119,11 +164,21 @@ def load_builtin_cards(use_cache: bool = True) -> CardSet:
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))
         if cached.get("version") == CACHE_VERSION and cached.get("stamp") == stamp:
-            return CardSet({c["id"]: card_from_data(c) for c in cached["cards"]})
+            cards = {c["id"]: card_from_data(c) for c in cached["cards"]}
+            prepared = {
+                cid: [(label, _decode(inputs)) for label, inputs in runs] for cid, runs in cached["prepared"].items()
+            }
+            return CardSet(cards, prepared)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass  # missing, stale or damaged: rebuild below
     cardset = cards_module.load_cards()
-    payload = {"version": CACHE_VERSION, "stamp": stamp, "cards": [card_data(c) for c in cardset.cards.values()]}
+    prepared = _prepared(cardset)
+    payload = {
+        "version": CACHE_VERSION,
+        "stamp": stamp,
+        "cards": [card_data(c) for c in cardset.cards.values()],
+        "prepared": prepared,
+    }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")

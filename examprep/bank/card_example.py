@@ -43,20 +43,43 @@ class ExampleResult:
     paths: tuple[Any, list[str], dict[str, list[list[float]]]] | None = None
 
 
-def run_example(example: Example) -> ExampleResult:
-    """Run every compared variant of the example; raises ExampleError (bilingual) on any problem."""
+def prepare_inputs(example: Example) -> list[tuple[str, dict[str, Any]]]:
+    """(label, solver inputs) per run: the card's args read by the calculator's parsers, exactly as
+    ``examprep solve`` reads them. Raises ExampleError on an unknown solver or a bad argument."""
     from examprep.calculator import CalculatorError, parse_arguments, resolve
 
     try:
         spec = resolve(example.solver)
     except CalculatorError:
         raise ExampleError(Text(f"unknown solver {example.solver!r}", f"没有求解器 {example.solver!r}")) from None
-    runs = []
+    out = []
     for label, args in example.runs():
         try:
-            inputs = parse_arguments(spec, [f"{key}={arg_text(value)}" for key, value in args.items()])
+            out.append((label, parse_arguments(spec, [f"{key}={arg_text(value)}" for key, value in args.items()])))
+        except CalculatorError as exc:
+            prefix = f"{label}: " if label else ""
+            raise ExampleError(Text(prefix + exc.text.en, prefix + exc.text.zh)) from None
+    return out
+
+
+def run_example(example: Example, prepared: list[tuple[str, dict[str, Any]]] | None = None) -> ExampleResult:
+    """Run every compared variant of the example; raises ExampleError (bilingual) on any problem.
+
+    ``prepared`` are inputs already read by :func:`prepare_inputs` (the card cache keeps them, so
+    ``explain`` need not import the parsers); without them the args are read here."""
+    from solvers import registry
+
+    if prepared is None:
+        prepared = prepare_inputs(example)
+    try:
+        spec = registry.get(example.solver)
+    except registry.UnknownSolverError:
+        raise ExampleError(Text(f"unknown solver {example.solver!r}", f"没有求解器 {example.solver!r}")) from None
+    runs = []
+    for label, inputs in prepared:
+        try:
             solution = spec.func(**inputs)
-        except (CalculatorError, SolverInputError) as exc:
+        except SolverInputError as exc:
             prefix = f"{label}: " if label else ""
             raise ExampleError(Text(prefix + exc.text.en, prefix + exc.text.zh)) from None
         runs.append(ExampleRun(label, inputs, solution))

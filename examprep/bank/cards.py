@@ -359,6 +359,8 @@ def lookup_key(text: str) -> str:
 @dataclass
 class CardSet:
     cards: dict[str, Card] = field(default_factory=dict)
+    #: card id -> its example's solver inputs per run, already parsed (filled from the card cache)
+    prepared: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=dict)
 
     def topics(self) -> dict[str, int]:
         counts: dict[str, int] = {}

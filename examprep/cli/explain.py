@@ -138,7 +138,7 @@ def explain(
         from examprep.bank.card_example import ExampleError, run_example
 
         try:
-            result = run_example(card.example)
+            result = run_example(card.example, cards.prepared.get(card.id))
         except ExampleError as exc:
             error = exc.text
     if as_json:

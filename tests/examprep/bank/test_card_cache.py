@@ -83,3 +83,23 @@ def test_unwritable_home_still_loads(one_file, monkeypatch, tmp_path):
     blocker.write_text("x")
     monkeypatch.setenv("EXAMPREP_HOME", str(blocker))
     assert "demo" in load_builtin_cards().cards
+
+
+def test_cached_inputs_run_every_example_exactly_like_fresh_ones(tmp_path, monkeypatch):
+    from examprep.bank.card_example import run_example
+    from examprep.calculator import to_json_value
+
+    monkeypatch.setenv("EXAMPREP_HOME", str(tmp_path / "home"))
+    load_builtin_cards()  # builds the cache
+    cached = load_builtin_cards()  # reads it
+    with_example = [c for c in cached.cards.values() if c.example is not None]
+    assert with_example and set(cached.prepared) == {c.id for c in with_example}
+    for card in with_example:
+        fresh = run_example(card.example)
+        again = run_example(card.example, cached.prepared[card.id])
+        for a, b in zip(fresh.runs, again.runs, strict=True):
+            assert a.label == b.label
+            assert a.inputs == b.inputs and {k: type(v) for k, v in a.inputs.items()} == {
+                k: type(v) for k, v in b.inputs.items()
+            }, card.id
+            assert to_json_value(a.solution.answers) == to_json_value(b.solution.answers), card.id
