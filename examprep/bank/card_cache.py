@@ -24,11 +24,18 @@ CACHE_NAME = "concept-cards.json"
 
 
 def _code_files() -> list[Path]:
-    """The code whose rules shape what is cached: the card validator and the argument parsers."""
+    """The code whose rules shape what is cached: the card validator, the argument parsers and the
+    solvers' declared parameters (a parameter that changes kind must be read again)."""
     import examprep.grading as grading
+    import solvers
 
     root = Path(cards_module.__file__).parent.parent
-    return [Path(cards_module.__file__), root / "calculator.py", Path(grading.__file__).parent / "parse.py"]
+    return [
+        Path(cards_module.__file__),
+        root / "calculator.py",
+        Path(grading.__file__).parent / "parse.py",
+        *sorted(Path(solvers.__file__).parent.glob("*.py")),
+    ]
 
 
 def _stamp(paths: list[Path]) -> list[list[Any]]:

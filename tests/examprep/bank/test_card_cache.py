@@ -103,3 +103,19 @@ def test_cached_inputs_run_every_example_exactly_like_fresh_ones(tmp_path, monke
                 k: type(v) for k, v in b.inputs.items()
             }, card.id
             assert to_json_value(a.solution.answers) == to_json_value(b.solution.answers), card.id
+
+
+def test_a_changed_solver_module_invalidates_the_cache(one_file, monkeypatch, tmp_path):
+    """Cached inputs were read against the solvers' declared parameters: a change there re-reads."""
+    fake = tmp_path / "solver_module.py"
+    fake.write_text("# v1\n")
+    monkeypatch.setattr(card_cache, "_code_files", lambda: [fake])
+    load_builtin_cards()
+    calls = []
+    real = cards_module.load_cards
+    monkeypatch.setattr(cards_module, "load_cards", lambda *a, **k: calls.append(1) or real(*a, **k))
+    load_builtin_cards()
+    assert calls == []
+    fake.write_text("# version two\n")
+    load_builtin_cards()
+    assert calls == [1]
