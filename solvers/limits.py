@@ -47,6 +47,7 @@ SOLVER_CAPS: dict[tuple[str, str], int] = {
     ("transformer.positional_encoding", "d_model"): 4096,
     ("dropout.subnetworks", "neurons"): 10**4,
     ("dropout.count", "n"): 10**6,
+    ("regularization.label_smoothing", "K"): 1000,
 }
 
 

@@ -150,5 +150,35 @@ def bank_check(
             console.print(f"  {report.template_id}", markup=False)
             for failure in report.failures[:10]:
                 console.print(f"    - {failure}", markup=False)
+    else:
+        console.print(t("check_ok", language, count=len(reports), variants=variants), markup=False)
+    cards_ok = _check_cards(loaded, topic, language, console)
+    if failed or not cards_ok:
         raise typer.Exit(1)
-    console.print(t("check_ok", language, count=len(reports), variants=variants), markup=False)
+
+
+def _check_cards(loaded: object, topic: str | None, language: str, console: object) -> bool:
+    """The concept cards (question_bank/concepts): load them, check exam ids against the bank,
+    run every live example. Prints the result; True when all pass."""
+    from examprep.bank.card_example import check_cards
+    from examprep.bank.cards import CardLoadError, load_cards
+    from examprep.i18n import t
+
+    try:
+        cards = load_cards()
+    except CardLoadError as exc:
+        console.print(t("explain_cards_error", language), markup=False)
+        for error in exc.errors:
+            console.print(f"  - {error}", markup=False)
+        return False
+    reports = check_cards(cards, loaded, topic)
+    failed = [r for r in reports if not r.ok]
+    if failed:
+        console.print(t("cards_check_failed", language, failed=len(failed), count=len(reports)), markup=False)
+        for report in failed:
+            console.print(f"  {report.card_id} ({report.path})", markup=False)
+            for failure in report.failures:
+                console.print(f"    - {failure}", markup=False)
+        return False
+    console.print(t("cards_check_ok", language, count=len(reports)), markup=False)
+    return True
