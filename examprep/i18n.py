@@ -94,6 +94,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kind_concept": ("concept", "简答"),
     "kind_design": ("design", "设计"),
     "your_answer": ("your answer", "你的答案"),
+    "answer_prompt": ("Your answer", "你的答案"),
+    "free_text_keys": (
+        "Enter = new line · Esc then Enter, or Ctrl-D = submit · '?', 'skip' or 'quit' alone = hint, next, stop",
+        "回车 = 换行 · 先按 Esc 再按回车，或 Ctrl-D = 提交 · 单独输入 '?'、'skip'、'quit' = 提示、跳过、结束",
+    ),
+    "free_text_piped": (
+        "Write your answer; end it with a line holding only '.'. '?' = hint, 'skip' = next, 'quit' = stop.",
+        "写下你的答案，以只含 '.' 的一行结束。'?' = 提示，'skip' = 跳过，'quit' = 结束。",
+    ),
+    "free_text_tag": ("free text, {points} pt", "文字作答，{points} 分"),
+    "importance_master": ("must know", "掌握"),
+    "importance_understand": ("understand", "理解"),
+    "importance_skim": ("skim", "看看就行"),
+    "key_points": ("Key points", "要点"),
+    "point_found": ("found: “{words}”", "已答到：“{words}”"),
+    "misconception": ("Wrong statement", "错误说法"),
+    "free_text_score": ("Score: {got} / {max} ({pct}%)", "得分：{got} / {max}（{pct}%）"),
+    "model_answer": ("Model answer", "参考答案"),
+    "free_text_scored_how": (
+        "Free text is scored automatically by the key points found in it, so the score is an estimate. "
+        "Compare your answer with the model answer; if the score seems unfair, give your own below.",
+        "文字答案按其中答到的要点自动评分，分数只是估计。请对照参考答案；如果觉得评分不合理，可以在下面给出你自己的分数。",
+    ),
+    "self_score_prompt": (
+        "Your own score, 0 to {max} (Enter keeps {auto}) › ",
+        "你自己的评分，0 到 {max}（回车保留 {auto}）› ",
+    ),
+    "self_score_kept": (
+        "Saved your own score {own} beside the automatic {auto}.",
+        "已保存你的自评 {own}，自动评分 {auto} 也保留。",
+    ),
+    "own_score": ("own score {score}", "自评 {score}"),
+    "no_items": (
+        "Topic {topic!r} has no questions of kind {kind!r} yet.",
+        "主题 {topic!r} 暂时没有 {kind!r} 类型的题目。",
+    ),
+    "bad_kind": (
+        "--kind must be calc, concept or all, got {kind!r}.",
+        "--kind 只能是 calc、concept 或 all，实际为 {kind!r}。",
+    ),
 }
 
 

@@ -35,6 +35,8 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX attempts_template ON attempts (template_id);
     """,
+    # the student's own score for a free-text answer, kept beside the automatic one
+    "ALTER TABLE attempts ADD COLUMN self_score REAL",
 ]
 
 
@@ -63,6 +65,7 @@ class Attempt:
     max_points: float
     answer: str
     mistakes: str = ""
+    self_score: float | None = None
 
 
 class Store:
@@ -105,12 +108,13 @@ class Store:
                 conn.execute("ROLLBACK")
                 raise
 
-    def record(self, attempt: Attempt) -> None:
+    def record(self, attempt: Attempt) -> int:
+        """Store one graded attempt; returns its row id."""
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
-            self.conn.execute(
-                "INSERT INTO attempts (at, session, template_id, topic, seed, part_id, status, points, max_points, answer, mistakes)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            cursor = self.conn.execute(
+                "INSERT INTO attempts (at, session, template_id, topic, seed, part_id, status, points, max_points, answer,"
+                " mistakes, self_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     time.time(),
                     attempt.session,
@@ -123,11 +127,22 @@ class Store:
                     attempt.max_points,
                     attempt.answer,
                     attempt.mistakes,
+                    attempt.self_score,
                 ),
             )
+            return int(cursor.lastrowid or 0)
+
+    def set_self_score(self, row_id: int, score: float | None) -> None:
+        """The student's own score for an attempt already stored; the automatic score stays."""
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("UPDATE attempts SET self_score = ? WHERE id = ?", (score, row_id))
 
     def attempts(self, session: str | None = None) -> list[Attempt]:
-        sql = "SELECT session, template_id, topic, seed, part_id, status, points, max_points, answer, mistakes FROM attempts"
+        sql = (
+            "SELECT session, template_id, topic, seed, part_id, status, points, max_points, answer, mistakes,"
+            " self_score FROM attempts"
+        )
         rows = self.conn.execute(
             sql + (" WHERE session = ?" if session else "") + " ORDER BY id", (session,) if session else ()
         )

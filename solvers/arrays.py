@@ -29,7 +29,13 @@ def as_vector(value: Any, name: str = "x") -> np.ndarray:
 
 
 def as_matrix(value: Any, name: str = "x") -> np.ndarray:
-    """A non-empty 2-D float array (a flat list is one row), rows of equal length."""
+    """A non-empty 2-D float array (a flat list is one row), rows of equal length. Text written
+    as '1,2;3,4' (as bank templates build it) is read too."""
+    if isinstance(value, str):
+        try:
+            value = [[float(v) for v in row.split(",")] for row in value.split(";") if row.strip()]
+        except ValueError:
+            value = None
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):

@@ -788,3 +788,174 @@ def _std_output_carried(given: dict[str, Any], **inputs: Any) -> Any:
         return ((as_vector(inputs["x"], "x") - float(given["mean"])) / std).tolist()
     except (SolverInputError, ValueError, TypeError):
         return None
+
+
+# --------------------------------------------------------------------------- whitening (PCA / ZCA)
+
+
+def _whitening(X: np.ndarray, eps: float) -> dict[str, Any]:
+    """Centre, covariance with 1/N, eigen-decomposition (largest eigenvalue first, each
+    eigenvector's largest-magnitude entry positive, so the answer is unique), rotation onto the
+    principal axes, and division by √(λ + ε)."""
+    mean = X.mean(axis=0)
+    centred = X - mean
+    cov = centred.T @ centred / X.shape[0]
+    values, vectors = np.linalg.eigh(cov)
+    order = np.argsort(values)[::-1]
+    values, vectors = values[order], vectors[:, order]
+    for j in range(vectors.shape[1]):
+        if vectors[np.argmax(np.abs(vectors[:, j])), j] < 0:
+            vectors[:, j] = -vectors[:, j]
+    values = np.where(np.abs(values) < 1e-12, 0.0, values)
+    rotated = centred @ vectors
+    return {"mean": mean, "centred": centred, "cov": cov, "values": values, "vectors": vectors, "rotated": rotated}
+
+
+@solver(
+    "normalization.whiten",
+    [
+        ParamSpec(
+            "X", "matrix", Text("data, one row per sample, e.g. 1,2;3,5;5,5", "数据，每行一个样本，如 1,2;3,5;5,5")
+        ),
+        ParamSpec(
+            "eps",
+            "number",
+            Text("ε added to every eigenvalue before the root (default 0)", "开方前加到每个特征值上的 ε（默认 0）"),
+            default=0.0,
+            required=False,
+        ),
+    ],
+    Text(
+        "PCA and ZCA whitening: covariance, its eigenvalues and eigenvectors, decorrelated unit-variance features",
+        "PCA 与 ZCA 白化：协方差矩阵、特征值与特征向量，去相关且方差为 1 的特征",
+    ),
+)
+def whiten(X: Any, eps: float = 0.0) -> Solution:
+    data = as_matrix(X, "X")
+    n, d = data.shape
+    if n < 2:
+        raise SolverInputError(Text("whitening needs at least two samples (rows)", "白化至少需要两个样本（两行）"))
+    eps = float(eps or 0.0)
+    if eps < 0:
+        raise SolverInputError(Text("ε must not be negative", "ε 不能为负"))
+    w = _whitening(data, eps)
+    if np.any(w["values"] + eps <= 0):
+        raise SolverInputError(
+            Text(
+                "an eigenvalue of the covariance is 0 (a feature is constant or the features are linearly dependent): "
+                "that direction cannot be scaled to variance 1; give ε > 0",
+                "协方差矩阵有特征值为 0（某个特征是常数，或特征线性相关）：该方向无法缩放到方差 1；请给出 ε > 0",
+            )
+        )
+    scale = 1.0 / np.sqrt(w["values"] + eps)
+    pca = w["rotated"] * scale
+    zca = pca @ w["vectors"].T
+    labels = [f"x{i + 1}" for i in range(n)]
+    features = [f"f{j + 1}" for j in range(d)]
+    eig_text = ", ".join(f"λ{j + 1} = {_u(v)}" for j, v in enumerate(w["values"]))
+    steps = [
+        Step(
+            Text("Mean of every feature (column)", "每个特征（列）的均值"),
+            formula="μ = (1/N)·Σ_n x_n",
+            substituted=";  ".join(
+                f"f{j + 1}: ({' + '.join(_u(v) for v in data[:, j])})/{n}".replace("+ −", "− ") for j in range(d)
+            ),
+            result=_vec(w["mean"]),
+        ),
+        Step(
+            Text("Centre the data", "数据去均值"),
+            formula="x̃_n = x_n − μ",
+            result=f"{n}×{d}",
+            grids=(Grid.of(grid_round(w["centred"]), labels, features),),
+        ),
+        Step(
+            Text("Covariance matrix, divided by N", "协方差矩阵，除以 N"),
+            formula="Σ = (1/N)·X̃ᵀX̃",
+            substituted=f"(1/{n})·X̃ᵀX̃",
+            result=f"{d}×{d}",
+            grids=(Grid.of(grid_round(w["cov"]), features, features),),
+            note=Text(
+                "Off-diagonal entries are the correlations whitening removes.",
+                "非对角元素就是白化要去掉的相关性。",
+            ),
+        ),
+        Step(
+            Text(
+                "Eigen-decomposition Σ = UΛUᵀ (largest eigenvalue first; each eigenvector's largest entry made positive)",
+                "特征分解 Σ = UΛUᵀ（特征值从大到小；每个特征向量绝对值最大的分量取正）",
+            ),
+            formula="det(Σ − λI) = 0,  Σu = λu",
+            substituted=eig_text,
+            result=_vec(w["values"]),
+            grids=(Grid.of(grid_round(w["vectors"]), features, [f"u{j + 1}" for j in range(d)], Text("U", "U")),),
+        ),
+        Step(
+            Text(
+                "PCA: rotate onto the principal axes (the features become uncorrelated)",
+                "PCA：旋转到主成分方向（特征不再相关）",
+            ),
+            formula="z_n = Uᵀx̃_n",
+            result=f"{n}×{d}",
+            grids=(Grid.of(grid_round(w["rotated"]), labels, [f"z{j + 1}" for j in range(d)]),),
+        ),
+        Step(
+            Text("PCA whitening: scale each axis to variance 1", "PCA 白化：把每个方向缩放到方差 1"),
+            formula="x_PCAwhite = z / √(λ + ε)",
+            substituted="; ".join(f"z{j + 1}/√({_u(v)} + {_u(eps)})" for j, v in enumerate(w["values"])),
+            result=f"{n}×{d}",
+            grids=(Grid.of(grid_round(pca), labels, [f"z{j + 1}/√λ{j + 1}" for j in range(d)]),),
+            note=Text(
+                "The covariance of the whitened data is the identity: uncorrelated features, all with variance 1.",
+                "白化后数据的协方差是单位矩阵：特征互不相关，方差都为 1。",
+            ),
+        ),
+        Step(
+            Text(
+                "ZCA whitening: rotate back (closest to the original data; unique, unlike PCA's signs)",
+                "ZCA 白化：再旋转回原坐标（最接近原数据；不像 PCA 那样有符号的任意性）",
+            ),
+            formula="x_ZCAwhite = U·x_PCAwhite",
+            result=f"{n}×{d}",
+            grids=(Grid.of(grid_round(zca), labels, features),),
+        ),
+    ]
+    return Solution(
+        answers={
+            "mean": w["mean"].tolist(),
+            "cov": w["cov"].tolist(),
+            "eigenvalues": w["values"].tolist(),
+            "pca_white": pca.tolist(),
+            "zca_white": zca.tolist(),
+        },
+        steps=steps,
+    )
+
+
+@mistake("normalization.whiten", "unbiased_covariance")
+def _whiten_unbiased(X: Any, eps: float = 0.0, **_: Any) -> dict[str, Any]:
+    """Covariance with 1/(N − 1): the eigenvalues grow by N/(N − 1)."""
+    data = as_matrix(X, "X")
+    n = data.shape[0]
+    w = _whitening(data, float(eps or 0.0))
+    return {"cov": (w["cov"] * n / (n - 1)).tolist(), "eigenvalues": (w["values"] * n / (n - 1)).tolist()}
+
+
+@mistake("normalization.whiten", "not_centred")
+def _whiten_not_centred(X: Any, eps: float = 0.0, **_: Any) -> dict[str, Any]:
+    """The second moment XᵀX/N instead of the covariance: the mean was not subtracted."""
+    data = as_matrix(X, "X")
+    moment = data.T @ data / data.shape[0]
+    values = np.sort(np.linalg.eigvalsh(moment))[::-1]
+    return {"cov": moment.tolist(), "eigenvalues": values.tolist()}
+
+
+@mistake("normalization.whiten", "divided_by_eigenvalue")
+def _whiten_by_lambda(X: Any, eps: float = 0.0, **_: Any) -> dict[str, Any]:
+    """Divides the rotated data by λ instead of √λ."""
+    data = as_matrix(X, "X")
+    eps = float(eps or 0.0)
+    w = _whitening(data, eps)
+    if np.any(w["values"] + eps <= 0):
+        return {}
+    pca = w["rotated"] / (w["values"] + eps)
+    return {"pca_white": pca.tolist(), "zca_white": (pca @ w["vectors"].T).tolist()}

@@ -655,3 +655,179 @@ def _st_no_lr(w: Any, lam: float, alpha: float = 1.0, g: Any = None) -> dict[str
     _, u = _st_u(w, alpha, g)
     w_new = _shrink(u, float(lam))
     return {"threshold": float(lam), "w_new": w_new.tolist(), "zeros": int(np.sum(w_new == 0))}
+
+
+# --------------------------------------------------------------------------- label smoothing
+
+SMOOTHING_CONVENTIONS = ("textbook", "pytorch")
+
+
+def _smoothed(classes: int, label: int, epsilon: float, convention: str) -> np.ndarray:
+    """Textbook (nndl §7.7.6): the true class keeps 1 − ε, the other K − 1 classes share ε.
+    PyTorch (CrossEntropyLoss(label_smoothing=ε)): (1 − ε)·one-hot + ε/K for every class."""
+    if convention == "pytorch":
+        target = np.full(classes, epsilon / classes)
+        target[label - 1] += 1.0 - epsilon
+    else:
+        target = np.full(classes, epsilon / (classes - 1))
+        target[label - 1] = 1.0 - epsilon
+    return target
+
+
+def _smoothing_inputs(K: Any, y: Any, epsilon: Any, convention: str) -> tuple[int, int, float, str]:
+    classes, label, eps = int(K), int(y), float(epsilon)
+    if classes < 2:
+        raise SolverInputError(Text("label smoothing needs at least K = 2 classes", "标签平滑至少需要 K = 2 个类别"))
+    if not 1 <= label <= classes:
+        raise SolverInputError(Text(f"the true class y must be 1 … {classes}", f"真实类别 y 必须在 1 … {classes} 之间"))
+    if not 0 <= eps < 1:
+        raise SolverInputError(Text("ε must satisfy 0 ≤ ε < 1", "ε 必须满足 0 ≤ ε < 1"))
+    convention = str(convention).lower()
+    if convention not in SMOOTHING_CONVENTIONS:
+        raise SolverInputError(Text("convention is textbook or pytorch", "convention 只能是 textbook 或 pytorch"))
+    return classes, label, eps, convention
+
+
+@solver(
+    "regularization.label_smoothing",
+    [
+        ParamSpec("K", "int", Text("number of classes K", "类别数 K")),
+        ParamSpec("y", "int", Text("true class, 1 … K", "真实类别，1 … K")),
+        ParamSpec("epsilon", "number", Text("smoothing ε (e.g. 0.1)", "平滑系数 ε（如 0.1）")),
+        ParamSpec(
+            "probs",
+            "vector",
+            Text(
+                "predicted probabilities ŷ of the K classes (optional: gives the loss)",
+                "K 个类别的预测概率 ŷ（可选：用于计算损失）",
+            ),
+            required=False,
+        ),
+        ParamSpec(
+            "convention",
+            "choice",
+            Text(
+                "textbook: others get ε/(K−1) (default); pytorch: (1−ε)·one-hot + ε/K",
+                "textbook：其他类各得 ε/(K−1)（默认）；pytorch：(1−ε)·one-hot + ε/K",
+            ),
+            default="textbook",
+            required=False,
+            choices=SMOOTHING_CONVENTIONS,
+        ),
+    ],
+    Text("label smoothing: the soft target and its cross-entropy", "标签平滑：软目标及其交叉熵"),
+)
+def label_smoothing(K: int, y: int, epsilon: float, probs: Any = None, convention: str = "textbook") -> Solution:
+    classes, label, eps, convention = _smoothing_inputs(K, y, epsilon, convention)
+    target = _smoothed(classes, label, eps, convention)
+    if convention == "pytorch":
+        rule = Step(
+            Text(
+                "Convention: PyTorch (CrossEntropyLoss(label_smoothing=ε)) mixes the one-hot label with the uniform distribution",
+                "约定：PyTorch（CrossEntropyLoss(label_smoothing=ε)）把 one-hot 标签与均匀分布混合",
+            ),
+            formula="ỹ = (1 − ε)·y + ε/K",
+            substituted=f"ỹ_y = 1 − {_n(eps)} + {_n(eps)}/{classes};  ỹ_k = {_n(eps)}/{classes} (k ≠ y)",
+            result=_v(target, 6),
+        )
+    else:
+        rule = Step(
+            Text(
+                "Convention: textbook (nndl §7.7.6): the true class keeps 1 − ε, the K − 1 others share ε",
+                "约定：教材（《神经网络与深度学习》7.7.6 节）：真实类别保留 1 − ε，其余 K − 1 类平分 ε",
+            ),
+            formula="ỹ_y = 1 − ε ;  ỹ_k = ε/(K − 1) for k ≠ y",
+            substituted=f"ỹ_y = 1 − {_n(eps)};  ỹ_k = {_n(eps)}/({classes} − 1) (k ≠ y)",
+            result=_v(target, 6),
+            note=Text(
+                "PyTorch's label_smoothing instead gives every class ε/K and the true class 1 − ε + ε/K.",
+                "PyTorch 的 label_smoothing 则给每个类 ε/K，真实类别为 1 − ε + ε/K。",
+            ),
+        )
+    steps = [
+        Step(
+            Text("Hard target: the one-hot label", "硬目标：one-hot 标签"),
+            formula="y = one-hot(y)",
+            substituted=f"K = {classes}, y = {label}",
+            result=_v(np.eye(classes)[label - 1]),
+        ),
+        rule,
+        Step(
+            Text("The soft target still sums to 1", "软目标的各分量之和仍为 1"),
+            formula="Σ_k ỹ_k = 1",
+            substituted=" + ".join(_n(v, 6) for v in target),
+            result=_n(target.sum(), 6),
+        ),
+    ]
+    answers: dict[str, Any] = {
+        "smoothed": target.tolist(),
+        "true_target": float(target[label - 1]),
+        "other_target": float(target[label % classes]),
+    }
+    if probs is not None:
+        p = _vector(probs, "probs")
+        if p.size != classes:
+            raise SolverInputError(Text(f"probs needs {classes} values", f"probs 需要 {classes} 个数"))
+        if np.any(p <= 0) or np.any(p > 1) or abs(p.sum() - 1) > 1e-6:
+            raise SolverInputError(
+                Text("probs must be probabilities in (0, 1] that sum to 1", "probs 必须是 (0, 1] 内、和为 1 的概率")
+            )
+        losses = -target * np.log(p)
+        loss = float(losses.sum())
+        hard = float(-np.log(p[label - 1]))
+        steps += [
+            Step(
+                Text(
+                    "Cross-entropy with the soft target: every class now contributes",
+                    "与软目标的交叉熵：每个类别都有贡献",
+                ),
+                formula="L = −Σ_k ỹ_k·ln ŷ_k",
+                substituted=" + ".join(f"{_n(t, 4)}·(−ln {_n(q, 4)})" for t, q in zip(target, p, strict=True)),
+                result=_n(loss, 6),
+            ),
+            Step(
+                Text("For comparison: the loss with the hard label", "对比：硬标签的损失"),
+                formula="L_hard = −ln ŷ_y",
+                substituted=f"−ln {_n(p[label - 1])}",
+                result=_n(hard, 6),
+                note=Text(
+                    "With the soft target the loss cannot reach 0 even when ŷ_y → 1, so the model is not pushed to "
+                    "over-confident outputs: that is the regularizing effect.",
+                    "用软目标时，即使 ŷ_y → 1 损失也不会降到 0，模型不会被推向过度自信的输出：这就是它的正则化作用。",
+                ),
+            ),
+        ]
+        answers.update(loss=loss, hard_loss=hard)
+    return Solution(answers=answers, steps=steps)
+
+
+@mistake("regularization.label_smoothing", "eps_over_k")
+def _ls_over_k(K: int, y: int, epsilon: float, convention: str = "textbook", **_: Any) -> dict[str, Any]:
+    """In a textbook question, gives the other classes ε/K (PyTorch's share) with 1 − ε kept."""
+    classes, label, eps, convention = _smoothing_inputs(K, y, epsilon, convention)
+    if convention != "textbook":
+        return {}
+    return {"other_target": eps / classes}
+
+
+@mistake("regularization.label_smoothing", "other_convention")
+def _ls_other(
+    K: int, y: int, epsilon: float, probs: Any = None, convention: str = "textbook", **_: Any
+) -> dict[str, Any]:
+    """The other convention's soft target (textbook ↔ PyTorch)."""
+    classes, label, eps, convention = _smoothing_inputs(K, y, epsilon, convention)
+    target = _smoothed(classes, label, eps, "textbook" if convention == "pytorch" else "pytorch")
+    out: dict[str, Any] = {"smoothed": target.tolist(), "true_target": float(target[label - 1])}
+    out["other_target"] = float(target[label % classes])
+    if probs is not None:
+        out["loss"] = float(-(target * np.log(_vector(probs, "probs"))).sum())
+    return out
+
+
+@mistake("regularization.label_smoothing", "hard_label_loss")
+def _ls_hard(K: int, y: int, epsilon: float, probs: Any = None, **_: Any) -> dict[str, Any]:
+    """The cross-entropy of the one-hot label, as if there were no smoothing."""
+    if probs is None:
+        return {}
+    p = _vector(probs, "probs")
+    return {"loss": float(-np.log(p[int(y) - 1]))}

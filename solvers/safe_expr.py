@@ -393,7 +393,10 @@ def _divide(a: Any, b: Any) -> Any:
         raise ExprError("division by zero", "除以零")
     if isinstance(a, int) and isinstance(b, int) and a % b == 0:
         return a // b
-    return a / b
+    try:
+        return a / b
+    except OverflowError as exc:  # a huge integer (3**700) over another: no float can hold it
+        raise ExprError("number out of range", "数值超出范围") from exc
 
 
 _NUMERIC_FUNCS: dict[str, Callable[..., Any]] = {

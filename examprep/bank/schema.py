@@ -6,6 +6,7 @@ the file, the template id and the field at fault, so a typo in a bank file is a 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,10 @@ from examprep.grading.parse import ANSWER_TYPES
 from solvers.core import Text
 
 KINDS = ("calc", "concept", "design")
+IMPORTANCE = ("master", "understand", "skim")
+_POINT_KEYS = {"id", "point", "weight", "patterns", "negated_patterns"}
+_MISCONCEPTION_KEYS = {"id", "statement", "patterns", "cap", "feedback"}
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 PARAM_RULES = ("range", "choice", "value", "expr", "list", "vector", "matrix", "format")
 DEFAULT_HINT_COST = 0.25
 
@@ -53,9 +58,29 @@ class MistakeRef:
 
 @dataclass(frozen=True)
 class RubricPoint:
+    """One weighted key point of a short-answer rubric (see docs/bank-format.md).
+
+    ``id`` is given in the current format; items written before it (no ids) get ``p1``, ``p2``, …
+    and ``legacy`` is set on their template, which makes their patterns match as word prefixes
+    (the old substring rule) instead of whole words.
+    """
+
     point: Text
     weight: float
     patterns: tuple[str, ...]
+    id: str = ""
+    negated_patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """A wrong statement students make: found (not negated) it caps the score at ``cap``."""
+
+    id: str
+    statement: Text
+    patterns: tuple[str, ...]
+    cap: float
+    feedback: Text
 
 
 @dataclass(frozen=True)
@@ -77,6 +102,9 @@ class Template:
     source: Text | None = None
     rubric: tuple[RubricPoint, ...] = ()
     model_answer: Text | None = None
+    misconceptions: tuple[Misconception, ...] = ()
+    importance: str = "understand"
+    legacy_patterns: bool = False  # rubric written before point ids: patterns are substrings
 
     @property
     def is_fixed(self) -> bool:
@@ -251,23 +279,89 @@ class _Validator:
             out.append(MistakeRef(item["id"], tuple(parts), self.text(item.get("feedback"), where + ".feedback")))  # type: ignore[arg-type]
         return tuple(out)
 
-    def rubric(self) -> tuple[RubricPoint, ...]:
+    def pattern_list(self, value: Any, field_name: str, required: bool) -> tuple[str, ...]:
+        if value is None and not required:
+            return ()
+        if not isinstance(value, list) or (required and not value):
+            raise self.fail(field_name, "needs a list of strings (English and Chinese phrasings)")
+        out = []
+        for j, pattern in enumerate(value):
+            where = f"{field_name}[{j}]"
+            if not isinstance(pattern, str) or not pattern.strip():
+                raise self.fail(where, f"must be a non-empty string, got {pattern!r}")
+            # a '*' ends a word stem ("solve*"); anywhere else ("p*x", "Q*") it is a literal symbol
+            out.append(pattern.strip())
+        return tuple(out)
+
+    def unknown_keys(self, item: dict, allowed: set[str], where: str) -> None:
+        unknown = sorted(str(k) for k in item if k not in allowed)
+        if unknown:
+            raise self.fail(where, f"unknown field(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
+
+    def rubric(self) -> tuple[tuple[RubricPoint, ...], bool]:
         raw = self.raw.get("rubric")
         if not isinstance(raw, list) or not raw:
             raise self.fail("rubric", "a concept or design item needs a rubric of key points")
         out = []
+        seen: set[str] = set()
+        with_ids = 0
         for i, item in enumerate(raw):
             where = f"rubric[{i}]"
             if not isinstance(item, dict):
                 raise self.fail(where, "must be a mapping")
-            patterns = item.get("patterns") or []
-            if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
-                raise self.fail(where + ".patterns", "needs a list of strings (English and Chinese)")
+            self.unknown_keys(item, _POINT_KEYS, where)
+            pid = item.get("id")
+            if pid is None:
+                pid = f"p{i + 1}"
+            else:
+                with_ids += 1
+                if not isinstance(pid, str) or not _SLUG.match(pid):
+                    raise self.fail(where + ".id", f"must be a short lower-case slug, got {pid!r}")
+            if pid in seen:
+                raise self.fail(where + ".id", f"duplicate key-point id {pid!r}")
+            seen.add(pid)
+            negated = self.pattern_list(item.get("negated_patterns"), where + ".negated_patterns", required=False)
+            patterns = self.pattern_list(item.get("patterns"), where + ".patterns", required=not negated)
             out.append(
                 RubricPoint(
                     self.text(item.get("point"), where + ".point"),  # type: ignore[arg-type]
                     float(self.number(item.get("weight", 1), where + ".weight", positive=True)),
-                    tuple(patterns),
+                    patterns,
+                    id=pid,
+                    negated_patterns=negated,
+                )
+            )
+        if 0 < with_ids < len(raw):
+            raise self.fail("rubric", "either every key point has an id or none does (the old format)")
+        return tuple(out), with_ids == 0
+
+    def misconceptions(self) -> tuple[Misconception, ...]:
+        raw = self.raw.get("misconceptions") or []
+        if not isinstance(raw, list):
+            raise self.fail("misconceptions", "must be a list")
+        out = []
+        seen: set[str] = set()
+        for i, item in enumerate(raw):
+            where = f"misconceptions[{i}]"
+            if not isinstance(item, dict):
+                raise self.fail(where, "must be a mapping")
+            self.unknown_keys(item, _MISCONCEPTION_KEYS, where)
+            mid = item.get("id")
+            if not isinstance(mid, str) or not _SLUG.match(mid):
+                raise self.fail(where + ".id", f"must be a short lower-case slug, got {mid!r}")
+            if mid in seen:
+                raise self.fail(where + ".id", f"duplicate misconception id {mid!r}")
+            seen.add(mid)
+            cap = self.number(item.get("cap", 0.5), where + ".cap")
+            if not 0 <= cap < 1:
+                raise self.fail(where + ".cap", f"must be a fraction in [0, 1), got {cap!r}")
+            out.append(
+                Misconception(
+                    id=mid,
+                    statement=self.text(item.get("statement"), where + ".statement"),  # type: ignore[arg-type]
+                    patterns=self.pattern_list(item.get("patterns"), where + ".patterns", required=True),
+                    cap=float(cap),
+                    feedback=self.text(item.get("feedback"), where + ".feedback"),  # type: ignore[arg-type]
                 )
             )
         return tuple(out)
@@ -321,11 +415,18 @@ class _Validator:
                 parts=parts,
                 mistakes=self.mistakes({p.id for p in parts}),
             )
+        importance = raw.get("importance", "understand")
+        if importance not in IMPORTANCE:
+            raise self.fail("importance", f"must be one of {', '.join(IMPORTANCE)}, got {importance!r}")
+        rubric, legacy = self.rubric()
         return Template(
             **common,  # type: ignore[arg-type]
             points=float(self.number(raw.get("points", 10), "points", positive=True)),
-            rubric=self.rubric(),
+            rubric=rubric,
             model_answer=self.text(raw.get("model_answer"), "model_answer"),
+            misconceptions=self.misconceptions(),
+            importance=importance,
+            legacy_patterns=legacy,
         )
 
 

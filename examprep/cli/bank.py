@@ -101,12 +101,9 @@ def bank_show(
         raise fail(message, 2, language)
     console = make_console()
     if template.kind != "calc":
-        console.print(f"[bold]{template.title.get(language)}[/bold] ({template.kind}, {template.points:g})\n")
-        console.print(template.text.get(language) + "\n")
-        for point in template.rubric:
-            console.print(f"  • {point.point.get(language)} [dim](×{point.weight:g})[/dim]")
-        if template.model_answer:
-            console.print("\n" + template.model_answer.get(language))
+        from examprep.render.freetext_ui import rubric_view
+
+        console.print(rubric_view(template, language))
         return
     try:
         question = build_question(template, seed)

@@ -24,6 +24,14 @@ def drill(
     seed: int | None = typer.Option(
         None, "--seed", help=H("Seed for a repeatable set of variants.", "随机种子，用于重做同一组变式。")
     ),
+    kind: str = typer.Option(
+        "all",
+        "--kind",
+        help=H(
+            "calc (calculations), concept (short answers and essays, written in free text) or all.",
+            "calc 计算题；concept 简答与论述题（文字作答）；all 全部。",
+        ),
+    ),
     lang: str | None = LangOption,
     bank: list[str] | None = BankOption,
 ) -> None:
@@ -31,20 +39,24 @@ def drill(
     from examprep.i18n import t
     from examprep.render.console import make_console
     from examprep.render.drill_ui import RichDrillUI, render_summary
-    from examprep.session.drill import DrillSession, pick_questions
+    from examprep.session.drill import KIND_CHOICES, DrillSession, pick_questions
     from examprep.store import Store
 
     language = lang_of(lang)
+    if kind not in KIND_CHOICES:
+        raise fail(t("bad_kind", language, kind=kind), 2)
     loaded = load_bank(bank, language)
     if topic not in loaded.topics():
         raise fail(t("unknown_topic", language, topic=topic, topics=", ".join(loaded.topics())), 2)
     seed = seed if seed is not None else random.randrange(1, 100000)
-    questions, errors = pick_questions(loaded, topic, count, seed)
+    questions, errors = pick_questions(loaded, topic, count, seed, kind)
     console = make_console()
     for error in errors:
         make_console(stderr=True).print(f"[yellow]warning:[/yellow] {error}", markup=True, highlight=False)
     if not questions:
-        raise fail(t("no_calc", language, topic=topic))
+        raise fail(
+            t("no_calc", language, topic=topic) if kind == "calc" else t("no_items", language, topic=topic, kind=kind)
+        )
     store = None
     try:
         store = Store()
@@ -58,7 +70,8 @@ def drill(
     except KeyboardInterrupt:
         console.print(f"\n[yellow]{t('interrupted', language)}[/yellow]")
     render_summary(console, session.answered, language)
-    replay = f"examprep drill {topic} -n {count} --seed {seed}" + (f" --lang {language}" if lang else "")
+    replay = f"examprep drill {topic} -n {count} --seed {seed}" + (f" --kind {kind}" if kind != "all" else "")
+    replay += f" --lang {language}" if lang else ""
     console.print(f"[dim]{t('replay', language, command=replay)}[/dim]")
     if store is not None:
         store.close()

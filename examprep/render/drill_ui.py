@@ -12,11 +12,15 @@ from rich.table import Table
 from examprep.bank.question import Question
 from examprep.bank.sampling import render_text
 from examprep.bank.schema import Part
+from examprep.grading.freetext import FreeTextVerdict
 from examprep.grading.grade import PartVerdict
 from examprep.grading.parse import AnswerError, show_value
 from examprep.i18n import t
+from examprep.render.freetext_ui import render_free_text_verdict, theory_question_panel
+from examprep.render.prompt import AnswerReader
 from examprep.render.steps import solution_table
 from examprep.session.drill import QuestionResult
+from examprep.session.theory import TheoryQuestion
 from solvers.core import Text
 
 
@@ -25,10 +29,13 @@ def _points(value: float) -> str:
 
 
 class RichDrillUI:
-    def __init__(self, console: Console, lang: str, interactive: bool | None = None):
+    def __init__(
+        self, console: Console, lang: str, interactive: bool | None = None, reader: AnswerReader | None = None
+    ):
         self.console = console
         self.lang = lang
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
+        self.reader = reader or AnswerReader(self.interactive)
 
     # -- questions -----------------------------------------------------------------------
     def show_question(self, index: int, total: int, question: Question) -> None:
@@ -50,16 +57,45 @@ class RichDrillUI:
         self.console.print(Panel("\n".join(lines), title=title, title_align="left", border_style="blue"))
 
     def ask(self, part: Part, question: Question) -> str | None:
-        prompt = f"{escape(part.prompt.get(self.lang))} › "
-        self.console.print(f"[bold]{prompt}[/bold]", end="")
-        try:
-            answer = input()
-        except EOFError:
+        return self._line(f"{part.prompt.get(self.lang)} › ")
+
+    def _line(self, prompt: str) -> str | None:
+        """One line from the line editor (a terminal) or from stdin (echoed, so a piped session
+        reads like a transcript)."""
+        if self.interactive:
+            return self.reader.read_line(prompt)
+        self.console.print(prompt, style="bold", end="", markup=False)
+        answer = self.reader.read_line(prompt)
+        if answer is None:
             self.console.print()
             return None
-        if not self.interactive:
-            self.console.print(answer, markup=False, highlight=False)
+        self.console.print(answer, markup=False, highlight=False)
         return answer
+
+    # -- concept and design items -------------------------------------------------------
+    def show_theory_question(self, index: int, total: int, question: TheoryQuestion) -> None:
+        self.console.print(theory_question_panel(index, total, question, self.lang, self.interactive))
+
+    def ask_text(self, question: TheoryQuestion) -> str | None:
+        prompt = f"{t('answer_prompt', self.lang)} › "
+        if self.interactive:
+            return self.reader.read_text(prompt, t("free_text_keys", self.lang))
+        self.console.print(prompt, style="bold", markup=False)
+        text = self.reader.read_text(prompt, "")
+        if text is not None:
+            self.console.print(text, markup=False, highlight=False)
+        return text
+
+    def show_free_text_verdict(self, verdict: FreeTextVerdict, question: TheoryQuestion) -> None:
+        render_free_text_verdict(self.console, verdict, question, self.lang)
+
+    def ask_self_score(self, verdict: FreeTextVerdict) -> str | None:
+        auto = f"{round(verdict.score, 2):g}"
+        return self._line(t("self_score_prompt", self.lang, max=f"{verdict.max_points:g}", auto=auto))
+
+    def confirm_self_score(self, own: float, verdict: FreeTextVerdict) -> None:
+        auto = f"{round(verdict.score, 2):g}"
+        self.console.print(t("self_score_kept", self.lang, own=f"{own:g}", auto=auto), style="dim", markup=False)
 
     # -- feedback ------------------------------------------------------------------------
     def show_invalid(self, error: AnswerError) -> None:
@@ -114,6 +150,10 @@ def render_summary(console: Console, results: list[QuestionResult], lang: str) -
         marks = " ".join(
             {"correct": "✓", "carried": "✓", "wrong": "✗", "skipped": "–"}[v.status] for v in result.verdicts
         )
+        if result.is_theory:
+            marks = "–" if result.free_text is None else "✎"
+            if result.self_score is not None:
+                marks += f" ({t('own_score', lang, score=_points(round(result.self_score, 2)))})"
         table.add_row(
             str(number),
             f"{escape(result.template.title.get(lang))} [dim](seed {result.seed})[/dim]",

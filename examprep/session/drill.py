@@ -16,17 +16,27 @@ from examprep.bank.loader import Bank
 from examprep.bank.question import Question, TemplateError, build_question
 from examprep.bank.sampling import SamplingError
 from examprep.bank.schema import Part, Template
+from examprep.grading.freetext import FreeTextVerdict
 from examprep.grading.grade import PartVerdict, skipped
 from examprep.grading.parse import AnswerError
+from examprep.session import theory
+from examprep.session.theory import TheoryQuestion, command_of
 from examprep.store import Attempt, Store
 from solvers.core import Text
 
 HINT = "?"
 SKIP = "skip"
 QUIT = "quit"
-_SKIP_WORDS = {SKIP, "s", "跳过", "next"}
-_QUIT_WORDS = {QUIT, "q", "exit", "退出"}
-_HINT_WORDS = {HINT, "hint", "提示", "h"}
+_SKIP_WORDS = theory.SKIP_WORDS
+_QUIT_WORDS = theory.QUIT_WORDS
+_HINT_WORDS = theory.HINT_WORDS
+
+# --kind: which templates a drill draws from
+KIND_CHOICES: dict[str, tuple[str, ...]] = {
+    "calc": ("calc",),
+    "concept": ("concept", "design"),
+    "all": ("calc", "concept", "design"),
+}
 
 
 class DrillUI(Protocol):
@@ -44,25 +54,41 @@ class QuestionResult:
     seed: int
     verdicts: list[PartVerdict] = field(default_factory=list)
     hints_used: int = 0
+    free_text: FreeTextVerdict | None = None  # concept and design items
+    self_score: float | None = None  # the student's own score for free text, kept beside the automatic one
+    skipped_text: bool = False
+
+    @property
+    def is_theory(self) -> bool:
+        return self.template.kind != "calc"
+
+    @property
+    def touched(self) -> bool:
+        return bool(self.verdicts) or self.free_text is not None or self.skipped_text
 
     @property
     def max_points(self) -> float:
+        if self.is_theory:
+            return self.template.points
         return sum(p.points for p in self.template.parts)
 
     @property
     def points(self) -> float:
-        earned = sum(v.points for v in self.verdicts)
+        """The automatic score (a self-assessed score never replaces it)."""
+        earned = self.free_text.score if self.free_text else sum(v.points for v in self.verdicts)
         penalty = self.hints_used * self.template.hint_cost * self.max_points
         return max(0.0, earned - penalty)
 
     @property
     def mistakes(self) -> list[str]:
+        if self.free_text is not None:
+            return [m.id for m in self.free_text.misconceptions]
         return [m.id for v in self.verdicts for m in v.mistakes]
 
 
 @dataclass
 class DrillSession:
-    questions: list[Question]
+    questions: list[Question | TheoryQuestion]
     store: Store | None = None
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     results: list[QuestionResult] = field(default_factory=list)
@@ -71,11 +97,22 @@ class DrillSession:
     @property
     def answered(self) -> list[QuestionResult]:
         """Results of the questions the student got to (an interrupted one may have none)."""
-        return [r for r in self.results if r.verdicts]
+        return [r for r in self.results if r.touched]
 
     def run(self, ui: DrillUI) -> list[QuestionResult]:
         """Run until every question is done, the student quits, or input ends."""
         for index, question in enumerate(self.questions, start=1):
+            if isinstance(question, TheoryQuestion):
+                ui.show_theory_question(index, len(self.questions), question)  # type: ignore[attr-defined]
+                result = QuestionResult(question.template, question.seed)
+                self.results.append(result)
+                outcome = self._ask_theory(question, result, ui)  # type: ignore[arg-type]
+                if outcome == "eof" and not result.touched:
+                    self.results.pop()
+                    break
+                if outcome in ("quit", "eof"):
+                    break
+                continue
             ui.show_question(index, len(self.questions), question)
             result = QuestionResult(question.template, question.variant.seed)
             self.results.append(result)
@@ -89,6 +126,64 @@ class DrillSession:
         self.finished = True
         return self.results
 
+    def _ask_theory(self, question: TheoryQuestion, result: QuestionResult, ui: theory.TheoryUI) -> str:
+        """One free-text answer: graded and stored at once, then an optional own score."""
+        template = question.template
+        while True:
+            raw = ui.ask_text(question)
+            if raw is None:
+                return "eof"
+            command = command_of(raw)
+            if command in _HINT_WORDS:
+                if result.hints_used < len(template.hints):
+                    result.hints_used += 1
+                    ui.show_hint(result.hints_used, template.hints[result.hints_used - 1], template.hint_cost)  # type: ignore[attr-defined]
+                else:
+                    ui.show_hint(result.hints_used + 1, None, template.hint_cost)  # type: ignore[attr-defined]
+                continue
+            if command in _SKIP_WORDS or command in _QUIT_WORDS:
+                result.skipped_text = True
+                self._record_theory(question, result, "")
+                return "skip" if command in _SKIP_WORDS else "quit"
+            break
+        result.free_text = theory.grade(question, raw)
+        row = self._record_theory(question, result, raw)
+        ui.show_free_text_verdict(result.free_text, question)
+        while True:
+            typed = ui.ask_self_score(result.free_text)
+            if typed is None:
+                return "eof"
+            try:
+                own = theory.parse_self_score(typed, template.points)
+            except AnswerError as error:
+                ui.show_invalid(error)
+                continue
+            if own is not None:
+                result.self_score = own
+                if self.store is not None and row is not None:
+                    self.store.set_self_score(row, own)
+                ui.confirm_self_score(own, result.free_text)
+            return "done"
+
+    def _record_theory(self, question: TheoryQuestion, result: QuestionResult, answer: str) -> int | None:
+        if self.store is None:
+            return None
+        verdict = result.free_text
+        return self.store.record(
+            Attempt(
+                session=self.session_id,
+                template_id=question.template.id,
+                topic=question.template.topic,
+                seed=question.seed,
+                part_id="text",
+                status=theory.status_of(verdict) if verdict else "skipped",
+                points=result.points,
+                max_points=result.max_points,
+                answer=answer,
+                mistakes=",".join(result.mistakes),
+            )
+        )
+
     def _ask_parts(self, question: Question, result: QuestionResult, ui: DrillUI) -> str:
         given: dict[str, object] = {}
         parts = list(question.template.parts)
@@ -100,7 +195,7 @@ class DrillSession:
                         return "eof"  # input ended before this question was touched
                     self._skip_rest(question, result, parts[position:])
                     return "eof"
-                command = raw.strip().lower()
+                command = command_of(raw)
                 if command in _HINT_WORDS:
                     hints = question.template.hints
                     if result.hints_used < len(hints):
@@ -152,20 +247,25 @@ class DrillSession:
         )
 
 
-def pick_questions(bank: Bank, topic: str, count: int, seed: int) -> tuple[list[Question], list[str]]:
-    """Choose ``count`` variants for a topic: every template once before any repeats, in an
-    order fixed by the seed. Returns the questions and the errors of templates that could not
-    be built (a broken user-supplied template is skipped, not fatal)."""
-    templates = sorted(bank.by_topic(topic), key=lambda t: t.id)
+def pick_questions(
+    bank: Bank, topic: str, count: int, seed: int, kind: str = "calc"
+) -> tuple[list[Question | TheoryQuestion], list[str]]:
+    """Choose ``count`` questions for a topic (``kind``: calc, concept or all): every template
+    once before any repeats, in an order fixed by the seed. Returns the questions and the errors
+    of templates that could not be built (a broken user-supplied template is skipped, not fatal)."""
+    templates = sorted(bank.by_topic(topic, KIND_CHOICES[kind]), key=lambda t: t.id)
     rng = random.Random(f"drill:{topic}:{seed}")
     order: list[Template] = []
     while len(order) < count and templates:
         batch = templates[:]
         rng.shuffle(batch)
         order.extend(batch)
-    questions: list[Question] = []
+    questions: list[Question | TheoryQuestion] = []
     errors: list[str] = []
     for index, template in enumerate(order[:count]):
+        if template.kind != "calc":
+            questions.append(TheoryQuestion(template, seed * 1000 + index))
+            continue
         try:
             questions.append(build_question(template, seed * 1000 + index))
         except (TemplateError, SamplingError) as exc:

@@ -263,3 +263,44 @@ def test_damaged_history_is_kept_aside_and_practice_goes_on(tmp_path, monkeypatc
     result = runner.invoke(app, ["drill", "cnn", "-n", "1", "--seed", "5"], input="45x45x15\n3660\n")
     assert result.exit_code == 0 and "new one was started" in result.stdout and "10/10" in result.stdout
     assert len(list(home.glob("history.sqlite3.corrupt-*"))) == 1
+
+
+def test_drill_concept_items_from_a_pipe():
+    answer = (
+        "The state describes the environment, the action is what the agent does, the policy pi(a|s) chooses an"
+        " action, the transition probability gives the next state and the reward is the scalar feedback.\n.\n\n"
+    )
+    result = runner.invoke(app, ["drill", "rl", "--kind", "concept", "-n", "1", "--seed", "3"], input=answer)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Key points" in out and "Model answer" in out and "Score:" in out
+    assert "scored automatically by the key points" in out
+    assert "--kind concept" in out  # the replay command keeps the kind
+
+
+def test_drill_concept_items_in_chinese_with_an_own_score():
+    answer = "状态、动作、策略\n.\n６。０\n"
+    result = runner.invoke(
+        app, ["drill", "rl", "--kind", "concept", "-n", "1", "--seed", "3", "--lang", "zh"], input=answer
+    )
+    assert result.exit_code == 0, result.output
+    assert "要点" in result.stdout and "参考答案" in result.stdout and "自评 6" in result.stdout
+    assert "已保存你的自评 6" in result.stdout
+
+
+def test_drill_bad_kind_is_a_usage_error():
+    result = runner.invoke(app, ["drill", "rl", "--kind", "essay"])
+    assert result.exit_code == 2 and "--kind" in result.stderr
+
+
+def test_full_width_quit_ends_a_calc_drill():
+    result = runner.invoke(app, ["drill", "cnn", "--kind", "calc", "-n", "3", "--seed", "5"], input="ｑｕｉｔ\n")
+    assert result.exit_code == 0
+    assert "Could not read" not in result.stdout and "Session summary" in result.stdout
+
+
+def test_bank_show_concept_item_lists_key_points_literally():
+    result = runner.invoke(app, ["bank", "show", "rl.concept.value-functions"])
+    assert result.exit_code == 0
+    assert "[p1]" in result.stdout and "Model answer" in result.stdout
+    assert "Σ_a π(a|s)" in result.stdout  # patterns are printed as written, not read as markup
