@@ -260,7 +260,7 @@ def test_damaged_history_is_kept_aside_and_practice_goes_on(tmp_path, monkeypatc
     home.mkdir()
     (home / "history.sqlite3").write_bytes(b"not a database at all" * 50)
     monkeypatch.setenv("EXAMPREP_HOME", str(home))
-    result = runner.invoke(app, ["drill", "cnn", "-n", "1", "--seed", "5"], input="45x45x15\n3660\n")
+    result = runner.invoke(app, ["drill", "cnn", "-n", "1", "--seed", "5", "--kind", "calc"], input="45x45x15\n3660\n")
     assert result.exit_code == 0 and "new one was started" in result.stdout and "10/10" in result.stdout
     assert len(list(home.glob("history.sqlite3.corrupt-*"))) == 1
 
@@ -302,5 +302,5 @@ def test_full_width_quit_ends_a_calc_drill():
 def test_bank_show_concept_item_lists_key_points_literally():
     result = runner.invoke(app, ["bank", "show", "rl.concept.value-functions"])
     assert result.exit_code == 0
-    assert "[p1]" in result.stdout and "Model answer" in result.stdout
+    assert "[v-def]" in result.stdout and "Model answer" in result.stdout
     assert "Σ_a π(a|s)" in result.stdout  # patterns are printed as written, not read as markup

@@ -260,9 +260,32 @@ def test_matched_words_are_quoted_as_written():
     assert clip.matched == "CLIPPING"
 
 
-def test_old_format_items_still_grade():
-    bank = load_bank()
-    t = bank.get("rl.concept.five-elements")
+def test_old_format_items_still_grade(tmp_path):
+    # an item written in the first rubric format (no point ids: patterns are plain substrings)
+    legacy = tmp_path / "legacy.yaml"
+    legacy.write_text(
+        """
+templates:
+  - id: rl.concept.legacy
+    topic: rl
+    kind: concept
+    points: 10
+    title: {en: Five elements, zh: 五要素}
+    text: {en: "Name the five elements of RL.", zh: "列出强化学习的五要素。"}
+    rubric:
+      - {point: {en: state, zh: 状态}, weight: 2, patterns: ["state", "状态"]}
+      - {point: {en: action, zh: 动作}, weight: 2, patterns: ["action", "动作"]}
+      - {point: {en: policy, zh: 策略}, weight: 2, patterns: ["policy", "策略"]}
+      - {point: {en: transition, zh: 转移}, weight: 2, patterns: ["transition", "状态转移"]}
+      - {point: {en: reward, zh: 奖励}, weight: 2, patterns: ["reward", "奖励"]}
+    model_answer:
+      en: "The state describes the environment. The agent's action changes it. A policy chooses actions. The transition probability gives the next state. The reward scores each step."
+      zh: "状态描述环境。智能体的动作改变环境。策略决定选择哪个动作。状态转移概率给出下一个状态。奖励评价每一步的好坏。"
+""",
+        encoding="utf-8",
+    )
+    bank = load_bank([legacy], include_builtin=False)
+    t = bank.get("rl.concept.legacy")
     assert t.legacy_patterns
     assert grade_free_text(t, t.model_answer.en).fraction >= 0.8
     assert grade_free_text(t, "transition probab").points  # prefix rule of the old substrings
