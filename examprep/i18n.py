@@ -94,6 +94,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kind_concept": ("concept", "简答"),
     "kind_design": ("design", "设计"),
     "your_answer": ("your answer", "你的答案"),
+    "seed_label": ("(seed {seed})", "（种子 {seed}）"),
+    "list_sep": (", ", "；"),
+    "warning": ("warning:", "警告："),
 }
 
 

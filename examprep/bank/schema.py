@@ -49,6 +49,14 @@ class MistakeRef:
     id: str
     parts: tuple[str, ...]
     feedback: Text
+    name: Text | None = None  # a short human name ("bias forgotten" / "漏掉了偏置"); built-in files all have one
+
+    def label(self) -> Text:
+        """What the student sees for this mistake: its name, else the id made readable."""
+        if self.name is not None:
+            return self.name
+        readable = self.id.replace("_", " ").replace("-", " ")
+        return Text(readable, readable)
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,13 @@ class Template:
     source: Text | None = None
     rubric: tuple[RubricPoint, ...] = ()
     model_answer: Text | None = None
+
+    def mistake_label(self, mistake_id: str) -> Text:
+        """The human name of one of this template's mistakes (see ``MistakeRef.label``)."""
+        for ref in self.mistakes:
+            if ref.id == mistake_id:
+                return ref.label()
+        return MistakeRef(mistake_id, (), Text("", "")).label()
 
     @property
     def is_fixed(self) -> bool:
@@ -248,7 +263,14 @@ class _Validator:
             unknown = [p for p in parts if p not in part_ids]
             if unknown:
                 raise self.fail(where + ".parts", f"unknown part(s) {', '.join(unknown)}")
-            out.append(MistakeRef(item["id"], tuple(parts), self.text(item.get("feedback"), where + ".feedback")))  # type: ignore[arg-type]
+            out.append(
+                MistakeRef(
+                    item["id"],
+                    tuple(parts),
+                    self.text(item.get("feedback"), where + ".feedback"),  # type: ignore[arg-type]
+                    self.text(item.get("name"), where + ".name", required=False),
+                )
+            )
         return tuple(out)
 
     def rubric(self) -> tuple[RubricPoint, ...]:

@@ -38,6 +38,7 @@ def bank_list(
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         return
     from rich.table import Table
+    from rich.text import Text
 
     from examprep.i18n import t as tr
     from examprep.render.console import make_console
@@ -49,8 +50,6 @@ def bank_list(
         return
     id_width = max(len(tpl.id) for tpl in rows)
     if console.width < id_width + 36:  # narrow: a stacked list, so no column is squeezed
-        from rich.text import Text
-
         for tpl in rows:
             console.print(Text(tpl.id, style="bold"), no_wrap=True, overflow="ignore", crop=False)
             kind = tr("kind_" + tpl.kind, language)
@@ -62,7 +61,7 @@ def bank_list(
     table.columns[0].min_width = id_width
     table.columns[3].overflow = "fold"
     for tpl in rows:
-        table.add_row(tpl.id, tpl.topic, tr("kind_" + tpl.kind, language), tpl.title.get(language))
+        table.add_row(Text(tpl.id), tpl.topic, tr("kind_" + tpl.kind, language), Text(tpl.title.get(language)))
     console.print(table)
 
 
@@ -100,24 +99,28 @@ def bank_show(
         )
         raise fail(message, 2, language)
     console = make_console()
+    from rich.text import Text
+
+    # Everything below is bank text: printed as rich.text.Text, never read as markup ("E[m⊙x]").
     if template.kind != "calc":
-        console.print(f"[bold]{template.title.get(language)}[/bold] ({template.kind}, {template.points:g})\n")
-        console.print(template.text.get(language) + "\n")
+        kind = t("kind_" + template.kind, language)
+        points = t("points", language, points=f"{template.points:g}")
+        console.print(Text.assemble((template.title.get(language), "bold"), f"  ({kind} · {points})\n"))
+        console.print(Text(template.text.get(language) + "\n"))
         for point in template.rubric:
-            console.print(f"  • {point.point.get(language)} [dim](×{point.weight:g})[/dim]")
+            console.print(Text.assemble(f"  • {point.point.get(language)} ", (f"(×{point.weight:g})", "dim")))
         if template.model_answer:
-            console.print("\n" + template.model_answer.get(language))
+            console.print(Text("\n" + template.model_answer.get(language)))
         return
     try:
         question = build_question(template, seed)
     except (TemplateError, SamplingError) as exc:
         raise fail(str(exc), 1, language) from None
-    ui = RichDrillUI(console, language, interactive=True)
+    ui = RichDrillUI(console, language, interactive=True, asking=False)
     ui.show_question(1, 1, question)
     for part in template.parts:
-        console.print(
-            f"  {part.prompt.get(language)}: [bold green]{show_value(part.type, question.expected(part))}[/bold green]"
-        )
+        value = show_value(part.type, question.expected(part))
+        console.print(Text.assemble(f"  {part.prompt.get(language)}: ", (value, "bold green")))
     ui.show_solution(question)
 
 

@@ -42,7 +42,9 @@ def drill(
     questions, errors = pick_questions(loaded, topic, count, seed)
     console = make_console()
     for error in errors:
-        make_console(stderr=True).print(f"[yellow]warning:[/yellow] {error}", markup=True, highlight=False)
+        from rich.text import Text
+
+        make_console(stderr=True).print(Text.assemble((t("warning", language), "yellow"), " ", error), highlight=False)
     if not questions:
         raise fail(t("no_calc", language, topic=topic))
     store = None

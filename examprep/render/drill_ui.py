@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
@@ -25,10 +26,11 @@ def _points(value: float) -> str:
 
 
 class RichDrillUI:
-    def __init__(self, console: Console, lang: str, interactive: bool | None = None):
+    def __init__(self, console: Console, lang: str, interactive: bool | None = None, asking: bool = True):
         self.console = console
         self.lang = lang
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
+        self.asking = asking  # False when a question is only shown ('bank show'): no "Type your answer"
 
     # -- questions -----------------------------------------------------------------------
     def show_question(self, index: int, total: int, question: Question) -> None:
@@ -45,8 +47,14 @@ class RichDrillUI:
             lines.append(detail)
         if template.source:
             lines += ["", f"[dim]{t('source', self.lang, source=escape(template.source.get(self.lang)))}[/dim]"]
-        lines += ["", f"[dim]{t('prompt_help', self.lang)}[/dim]"]
-        title = f"{t('question', self.lang, n=index, total=total)} · {escape(template.title.get(self.lang))}"
+        if self.asking:
+            lines += ["", f"[dim]{t('prompt_help', self.lang)}[/dim]"]
+        heading = t("question", self.lang, n=index, total=total)
+        title = f"{heading} · {escape(template.title.get(self.lang))}"
+        if cell_len(f"{heading} · {template.title.get(self.lang)}") + 6 > self.console.width:
+            # a border title too wide is cut with '…': put the title inside the panel instead
+            lines = [f"[bold]{escape(template.title.get(self.lang))}[/bold]", ""] + lines
+            title = heading
         self.console.print(Panel("\n".join(lines), title=title, title_align="left", border_style="blue"))
 
     def ask(self, part: Part, question: Question) -> str | None:
@@ -92,7 +100,9 @@ class RichDrillUI:
             self.console.print(f"  {t('expected', self.lang, value=escape(show_value(part.type, verdict.expected)))}")
             for match in verdict.mistakes:
                 feedback = render_text(match.feedback.get(self.lang), question.variant.params)
-                self.console.print(f"  [yellow]{t('looks_like', self.lang)}[/yellow] {escape(feedback)}")
+                name = escape(question.template.mistake_label(match.id).get(self.lang))
+                self.console.print(f"  [yellow]{t('looks_like', self.lang)}[/yellow] [bold]{name}[/bold]")
+                self.console.print(f"  {escape(feedback)}")
 
     def show_solution(self, question: Question) -> None:
         self.console.print(solution_table(question.solution.steps, self.lang))
@@ -116,9 +126,13 @@ def render_summary(console: Console, results: list[QuestionResult], lang: str) -
         )
         table.add_row(
             str(number),
-            f"{escape(result.template.title.get(lang))} [dim](seed {result.seed})[/dim]",
+            f"{escape(result.template.title.get(lang))} [dim]{t('seed_label', lang, seed=result.seed)}[/dim]",
             f"{_points(round(result.points, 2))}/{_points(result.max_points)}  {marks}",
-            ", ".join(m.replace("_", " ") for m in dict.fromkeys(result.mistakes)),
+            escape(
+                t("list_sep", lang).join(
+                    result.template.mistake_label(m).get(lang) for m in dict.fromkeys(result.mistakes)
+                )
+            ),
         )
     table.add_section()
     pct = 100 * total / maximum if maximum else 0

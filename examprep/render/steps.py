@@ -43,10 +43,11 @@ def grid_lines(grid: Grid, lang: str) -> RichText:
 
 
 def grid_table(grid: Grid, lang: str) -> Table:
+    # Titles, labels and cells are solver text: rich.text.Text keeps "[a, b]" from being read as markup.
     table = Table(
         box=box.MINIMAL,
         show_header=bool(grid.col_labels),
-        title=grid.title.get(lang) if grid.title else None,
+        title=RichText(grid.title.get(lang), style="italic") if grid.title else None,
         padding=(0, 1),
     )
     if grid.row_labels:
@@ -54,12 +55,12 @@ def grid_table(grid: Grid, lang: str) -> Table:
     width = max((len(r) for r in grid.rows), default=0)
     labels = list(grid.col_labels) + [""] * (width - len(grid.col_labels))
     for label in labels[:width]:
-        table.add_column(label, justify="right", no_wrap=True)
+        table.add_column(RichText(label), justify="right", no_wrap=True)
     for i, row in enumerate(grid.rows):
         cells = [_cell(v) for v in row]
         if grid.row_labels:
             cells.insert(0, grid.row_labels[i] if i < len(grid.row_labels) else "")
-        table.add_row(*cells)
+        table.add_row(*(RichText(c) for c in cells))
     return table
 
 
@@ -102,7 +103,8 @@ class WorkedSolution:
             yield from self._stacked(options.max_width)
 
     def _table(self, width: int) -> Table:
-        table = Table(title=self.title, box=box.ROUNDED, show_lines=True, expand=False, title_justify="left")
+        title = RichText(self.title, style="italic")  # may quote a solver's summary: never markup
+        table = Table(title=title, box=box.ROUNDED, show_lines=True, expand=False, title_justify="left")
         table.add_column("#", justify="right", style="dim", no_wrap=True)
         table.add_column(t("step", self.lang), overflow="fold")
         table.add_column(t("result", self.lang), style="bold green", max_width=30, overflow="fold")
@@ -110,7 +112,7 @@ class WorkedSolution:
         number_width = len(str(len(self.steps)))
         step_width = width - 4 - 6 - result_width - number_width  # 4 rules, 3 columns padded by 1 each side
         for number, step in enumerate(self.steps, start=1):
-            table.add_row(str(number), step_cell(step, self.lang, step_width), step.result)
+            table.add_row(str(number), step_cell(step, self.lang, step_width), RichText(step.result))
         return table
 
     def _stacked(self, width: int) -> RenderResult:
