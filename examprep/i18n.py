@@ -97,6 +97,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "seed_label": ("(seed {seed})", "（种子 {seed}）"),
     "list_sep": (", ", "；"),
     "warning": ("warning:", "警告："),
+    "looks_like_named": ("Looks like a known mistake: {name}", "看起来是一个常见错误：{name}"),
 }
 
 

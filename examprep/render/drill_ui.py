@@ -101,7 +101,9 @@ class RichDrillUI:
             for match in verdict.mistakes:
                 feedback = render_text(match.feedback.get(self.lang), question.variant.params)
                 name = escape(question.template.mistake_label(match.id).get(self.lang))
-                self.console.print(f"  [yellow]{t('looks_like', self.lang)}[/yellow] [bold]{name}[/bold]")
+                self.console.print(
+                    f"  [yellow]{t('looks_like_named', self.lang, name=f'[bold]{name}[/bold]')}[/yellow]"
+                )
                 self.console.print(f"  {escape(feedback)}")
 
     def show_solution(self, question: Question) -> None:
@@ -114,9 +116,9 @@ def render_summary(console: Console, results: list[QuestionResult], lang: str) -
         return
     table = Table(title=t("summary", lang), title_justify="left")
     table.add_column("#", justify="right")
-    table.add_column(t("summary_question", lang))
-    table.add_column(t("summary_score", lang), justify="right")
-    table.add_column(t("summary_mistakes", lang))
+    table.add_column(t("summary_question", lang), overflow="fold")  # wrap, never '…'
+    table.add_column(t("summary_score", lang), justify="right", no_wrap=True)
+    table.add_column(t("summary_mistakes", lang), overflow="fold")
     total = maximum = 0.0
     for number, result in enumerate(results, start=1):
         total += result.points

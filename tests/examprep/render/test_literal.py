@@ -22,8 +22,9 @@ from examprep.bank.question import build_question
 from examprep.bank.sampling import render_text
 from examprep.cli import app
 from examprep.grading.grade import MistakeMatch, PartVerdict
-from examprep.render.drill_ui import RichDrillUI
+from examprep.render.drill_ui import RichDrillUI, render_summary
 from examprep.render.steps import STACK_BELOW, solution_table
+from examprep.session.drill import QuestionResult
 from solvers import registry
 from solvers.core import Step, Text
 
@@ -166,3 +167,17 @@ def test_bank_show_prints_a_calc_item_literally_and_asks_nothing(lang):
     assert missing(prompts, result.output) == []
     assert squash("Type your answer") not in squash(result.output)
     assert squash("输入答案") not in squash(result.output)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_summary_names_mistakes_and_prints_titles_literally(lang):
+    template = BANK.get("cnn.exam2020.q1")
+    ref = next(m for m in template.mistakes if m.id == "no_bias")
+    result = QuestionResult(template, 7)
+    result.verdicts.append(PartVerdict("params", "wrong", 0.0, 5.0, 1, None, [MistakeMatch(ref.id, ref.feedback)]))
+    con, out = console(200)
+    render_summary(con, [result], lang)
+    printed = out.getvalue()
+    assert missing([template.title.get(lang), ref.name.get(lang)], printed) == []
+    assert "no_bias" not in printed and "no bias" not in printed
+    assert ("seed" in printed) == (lang == "en")
