@@ -171,6 +171,12 @@ def conv2d(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any 
                 "Connections: every output neuron is wired to its D·U·V inputs (plus the bias); "
                 "that is the parameter count times the output area",
                 "连接数：每个输出神经元连接 D·U·V 个输入（加上偏置），即参数量 × 输出特征图面积",
+            )
+            if bias
+            else Text(
+                "Connections: every output neuron is wired to its D·U·V inputs (there is no bias); "
+                "that is the parameter count times the output area",
+                "连接数：每个输出神经元连接 D·U·V 个输入（没有偏置），即参数量 × 输出特征图面积",
             ),
             formula="(P·D·U·V + P) · M'·N'" if bias else "P·D·U·V · M'·N'",
             substituted=f"{params} · {oh}·{ow}",
