@@ -12,6 +12,7 @@ from rich.text import Text as RichText
 
 from examprep.i18n import t
 from solvers.core import Grid, Step, fmt_num
+from solvers.textfmt import true_minus
 
 STACK_BELOW = 90  # columns: narrower terminals get the stacked layout, which never cuts a number
 
@@ -66,20 +67,21 @@ def grid_table(grid: Grid, lang: str) -> Table:
 
 def _cell(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return fmt_num(value, 4)
-    return str(value)
+        return true_minus(fmt_num(value, 4))
+    return true_minus(str(value))
 
 
 def step_cell(step: Step, lang: str, width: int | None = None) -> RenderableType:
-    lines: list[RenderableType] = [RichText(step.what.get(lang), style="bold")]
+    # Negative numbers get a true minus sign wherever the solver wrote a hyphen (see true_minus).
+    lines: list[RenderableType] = [RichText(true_minus(step.what.get(lang)), style="bold")]
     if step.formula:
-        lines.append(RichText(step.formula, style="cyan"))
+        lines.append(RichText(true_minus(step.formula), style="cyan"))
     if step.substituted:
         # a multi-line substitution already reads as its own equations
         prefix = "" if "\n" in step.substituted else "= "
-        lines.append(RichText(prefix + step.substituted))
+        lines.append(RichText(prefix + true_minus(step.substituted)))
     if step.note:
-        lines.append(RichText(step.note.get(lang), style="italic dim"))
+        lines.append(RichText(true_minus(step.note.get(lang)), style="italic dim"))
     for grid in step.grids:
         fits = width is None or grid_width(grid) <= width
         lines.append(grid_table(grid, lang) if fits else grid_lines(grid, lang))
@@ -112,7 +114,7 @@ class WorkedSolution:
         number_width = len(str(len(self.steps)))
         step_width = width - 4 - 6 - result_width - number_width  # 4 rules, 3 columns padded by 1 each side
         for number, step in enumerate(self.steps, start=1):
-            table.add_row(str(number), step_cell(step, self.lang, step_width), RichText(step.result))
+            table.add_row(str(number), step_cell(step, self.lang, step_width), RichText(true_minus(step.result)))
         return table
 
     def _stacked(self, width: int) -> RenderResult:
@@ -121,7 +123,7 @@ class WorkedSolution:
             yield RichText(f"{number}.", style="dim")
             yield Padding(step_cell(step, self.lang, width - 2), (0, 0, 0, 2))
             if step.result:
-                yield Padding(RichText("→ " + step.result, style="bold green"), (0, 0, 0, 2))
+                yield Padding(RichText("→ " + true_minus(step.result), style="bold green"), (0, 0, 0, 2))
 
 
 def solution_table(steps: list[Step], lang: str, title: str | None = None) -> WorkedSolution:

@@ -27,6 +27,7 @@ from examprep.render.steps import STACK_BELOW, solution_table
 from examprep.session.drill import QuestionResult
 from solvers import registry
 from solvers.core import Step, Text
+from solvers.textfmt import true_minus
 
 BANK = load_bank()
 CALC = sorted(t.id for t in BANK.templates.values() if t.kind == "calc")
@@ -53,6 +54,11 @@ def missing(sources: list[str], printed: str) -> list[str]:
 
 
 def step_texts(steps: list[Step], lang: str) -> list[str]:
+    """Every text of the steps as it should print: verbatim, but with a true minus sign on negative numbers."""
+    return [true_minus(text) for text in _step_texts(steps, lang)]
+
+
+def _step_texts(steps: list[Step], lang: str) -> list[str]:
     texts = []
     for step in steps:
         texts += [step.what.get(lang), step.formula, step.substituted, step.result]
