@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from examprep.grading.grade import Tolerance
-from examprep.grading.parse import ANSWER_TYPES
-from solvers.core import Text
+from examprep.grading.parse import ANSWER_TYPES, show_value
+from solvers.core import Text, fmt_num
 
 KINDS = ("calc", "concept", "design")
 PARAM_RULES = ("range", "choice", "value", "expr", "list", "vector", "matrix", "format")
@@ -42,6 +42,14 @@ class Part:
     options: dict[str, Text] = field(default_factory=dict)
     carry: bool = False
     names: tuple[str, ...] = ()  # variables allowed in an expression answer
+    digits: int | None = None  # significant figures asked for (number parts): stated, graded and shown alike
+
+    def show(self, value: Any) -> str:
+        """The expected answer as the student is shown it: to the significant figures asked for, if any."""
+        if self.digits is not None and self.type == "number":
+            rounded = float(f"{float(value):.{self.digits - 1}e}")  # 12898.471 -> 12900, 2048 -> 2050
+            return fmt_num(rounded, self.digits)
+        return show_value(self.type, value)
 
 
 @dataclass(frozen=True)
@@ -230,6 +238,23 @@ class _Validator:
                     raise self.fail(where + ".options", "a choice part needs at least two options")
                 for key, label in raw_options.items():
                     options[str(key)] = self.text(label, f"{where}.options.{key}")  # type: ignore[assignment]
+            digits = item.get("digits")
+            prompt = self.text(item.get("prompt"), where + ".prompt")
+            if digits is not None:
+                if kind != "number" or isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 8:
+                    raise self.fail(where + ".digits", "must be a whole number from 1 to 8, on a number part")
+                # Any answer correctly rounded to `digits` figures is within 5·10^-digits of the value.
+                needed = 5 * 10.0**-digits
+                if "tolerance" not in item:
+                    tolerance = Tolerance(needed, 0.0)
+                elif tolerance.rtol < needed * (1 - 1e-9):
+                    raise self.fail(
+                        where + ".tolerance.rtol",
+                        f"{digits} significant figures need rtol ≥ {needed:g}, or a rounded answer is marked wrong",
+                    )
+                prompt = Text(  # type: ignore[union-attr]
+                    f"{prompt.en} ({digits} significant figures)", f"{prompt.zh}（{digits} 位有效数字）"
+                )
             names = item.get("names", ["x"] if kind == "expression" else [])
             if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
                 raise self.fail(where + ".names", "must be a list of variable names")
@@ -239,11 +264,12 @@ class _Validator:
                     answer=answer,
                     type=kind,
                     points=float(self.number(item.get("points", 1), where + ".points", positive=True)),
-                    prompt=self.text(item.get("prompt"), where + ".prompt"),  # type: ignore[arg-type]
+                    prompt=prompt,  # type: ignore[arg-type]
                     tolerance=tolerance,
                     options=options,
                     carry=bool(item.get("carry", False)),
                     names=tuple(names),
+                    digits=digits,
                 )
             )
         return tuple(parts)

@@ -83,7 +83,6 @@ def bank_show(
     """Show one variant of a template with its answers and worked solution."""
     from examprep.bank.question import TemplateError, build_question
     from examprep.bank.sampling import SamplingError
-    from examprep.grading.parse import show_value
     from examprep.i18n import t
     from examprep.render.console import make_console
     from examprep.render.drill_ui import RichDrillUI
@@ -119,7 +118,7 @@ def bank_show(
     ui = RichDrillUI(console, language, interactive=True, asking=False)
     ui.show_question(1, 1, question)
     for part in template.parts:
-        value = show_value(part.type, question.expected(part))
+        value = part.show(question.expected(part))
         console.print(Text.assemble(f"  {part.prompt.get(language)}: ", (value, "bold green")))
     ui.show_solution(question)
 

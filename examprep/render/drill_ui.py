@@ -14,7 +14,7 @@ from examprep.bank.question import Question
 from examprep.bank.sampling import render_text
 from examprep.bank.schema import Part
 from examprep.grading.grade import PartVerdict
-from examprep.grading.parse import AnswerError, show_value
+from examprep.grading.parse import AnswerError
 from examprep.i18n import t
 from examprep.render.steps import solution_table
 from examprep.session.drill import QuestionResult
@@ -94,10 +94,10 @@ class RichDrillUI:
             self.console.print(f"[bold green]✓ {t('carried', self.lang)}[/bold green] {score}")
             if verdict.note:
                 self.console.print(f"  [green]{escape(verdict.note.get(self.lang))}[/green]")
-            self.console.print(f"  {t('expected', self.lang, value=escape(show_value(part.type, verdict.expected)))}")
+            self.console.print(f"  {t('expected', self.lang, value=escape(part.show(verdict.expected)))}")
         else:
             self.console.print(f"[bold red]✗ {t('wrong', self.lang)}[/bold red] {score}")
-            self.console.print(f"  {t('expected', self.lang, value=escape(show_value(part.type, verdict.expected)))}")
+            self.console.print(f"  {t('expected', self.lang, value=escape(part.show(verdict.expected)))}")
             for match in verdict.mistakes:
                 feedback = render_text(match.feedback.get(self.lang), question.variant.params)
                 name = escape(question.template.mistake_label(match.id).get(self.lang))
