@@ -98,6 +98,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "list_sep": (", ", "；"),
     "warning": ("warning:", "警告："),
     "looks_like_named": ("Looks like a known mistake: {name}", "看起来是一个常见错误：{name}"),
+    "answers_heading": ("Answers:", "答案："),
 }
 
 

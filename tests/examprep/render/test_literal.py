@@ -187,3 +187,19 @@ def test_the_summary_names_mistakes_and_prints_titles_literally(lang):
     assert missing([template.title.get(lang), ref.name.get(lang)], printed) == []
     assert "no_bias" not in printed and "no bias" not in printed
     assert ("seed" in printed) == (lang == "en")
+
+
+@pytest.mark.parametrize(
+    "lang, words", [("en", "the interval [a, b] = [2, 1] is empty"), ("zh", "区间 [a, b] = [2, 1] 为空")]
+)
+def test_a_solver_error_quoting_brackets_is_printed_whole(lang, words):
+    args = ["solve", "clip", "grad=1,2", "mode=value", "threshold=1", "low=2", "--lang", lang]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "100"})
+    assert result.exit_code == 2
+    assert words in result.output
+
+
+@pytest.mark.parametrize("lang, heading", [("en", "Answers:"), ("zh", "答案：")])
+def test_solve_heads_its_answers_in_the_chosen_language(lang, heading):
+    result = CliRunner().invoke(app, ["solve", "pool2d", "input=4x4x1", "kernel=2", "--lang", lang])
+    assert result.exit_code == 0 and heading in result.output
