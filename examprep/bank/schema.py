@@ -11,7 +11,7 @@ from typing import Any
 
 from examprep.grading.grade import Tolerance
 from examprep.grading.parse import ANSWER_TYPES, show_value
-from solvers.core import Text, fmt_num
+from solvers.core import Text
 
 KINDS = ("calc", "concept", "design")
 PARAM_RULES = ("range", "choice", "value", "expr", "list", "vector", "matrix", "format")
@@ -47,8 +47,7 @@ class Part:
     def show(self, value: Any) -> str:
         """The expected answer as the student is shown it: to the significant figures asked for, if any."""
         if self.digits is not None and self.type == "number":
-            rounded = float(f"{float(value):.{self.digits - 1}e}")  # 12898.471 -> 12900, 2048 -> 2050
-            return fmt_num(rounded, self.digits)
+            return fmt_sig(value, self.digits)
         return show_value(self.type, value)
 
 
@@ -105,6 +104,19 @@ class Template:
     def is_fixed(self) -> bool:
         """A past-paper question: every parameter is a fixed value."""
         return all("value" in rule for rule in self.params.values())
+
+
+def fmt_sig(value: Any, digits: int) -> str:
+    """``value`` rounded to ``digits`` significant figures, trailing zeros kept as significant:
+    12898.471 -> 12900, 2048 -> 2050, 6.1035e-5 -> 6.10×10^-5, 0.5 -> 0.500."""
+    rounded = float(f"{float(value):.{digits - 1}e}")
+    if rounded == int(rounded) and abs(rounded) >= 10 ** (digits - 1) and abs(rounded) < 1e15:
+        return str(int(rounded))
+    text = f"{rounded:#.{digits}g}".rstrip(".")
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa.rstrip('.')}×10^{int(exponent)}"
+    return text
 
 
 # Caps on randomly drawn vectors and matrices (a bank file asking for 100000×100000 would take

@@ -137,3 +137,23 @@ def test_inconsistent_significant_figures_are_refused(tmp_path, extra, field):
     with pytest.raises(BankError) as info:
         read_templates(write(tmp_path, text))
     assert f"parts[1].{field}" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "value, digits, shown",
+    [
+        (12898.471, 3, "12900"),
+        (2048, 3, "2050"),
+        (6.103515625e-05, 3, "6.10×10^-5"),
+        (0.5, 3, "0.500"),
+        (28.66, 3, "28.7"),
+        (0.000294, 3, "0.000294"),
+        (-0.750987, 4, "-0.7510"),
+        (999.7, 3, "1000"),
+        (1.5e20, 2, "1.5×10^20"),
+    ],
+)
+def test_significant_figures_are_shown_with_their_zeros(value, digits, shown):
+    from examprep.bank.schema import fmt_sig
+
+    assert fmt_sig(value, digits) == shown

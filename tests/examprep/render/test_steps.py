@@ -77,3 +77,15 @@ def test_worked_solutions_print_negative_numbers_with_a_true_minus(lang):
             if found:
                 hyphens[template_id] = found[:2]
     assert hyphens == {}
+
+
+def test_a_negative_factor_in_a_product_is_bracketed():
+    """'0.1·−4' reads as a typo; steps write '0.1·(−4)'."""
+    bare = {}
+    for template_id in CALC:
+        for seed in (1, 2, 3):
+            text = render(solution_table(build_question(BANK.get(template_id), seed).solution.steps, "en"), 120)
+            found = __import__("re").findall(r"\S*[·×] ?[−-]\d\S*", text)
+            if found:
+                bare[template_id] = found[:2]
+    assert bare == {}
