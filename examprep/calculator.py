@@ -144,6 +144,8 @@ def tidy_float(value: float) -> float:
     A float is replaced only when a 12-digit version of it is the same number to within a few
     units of round-off, so genuine many-digit values pass through untouched.
     """
+    if value == 0:
+        return 0.0  # also -0.0, which a student would read as a sign error
     short = float(f"{value:.12g}")
     return short if math.isclose(short, value, rel_tol=1e-15, abs_tol=0.0) else value
 
@@ -158,7 +160,7 @@ def to_json_value(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): to_json_value(v) for k, v in value.items()}
     if hasattr(value, "tolist"):
-        return value.tolist()
+        return to_json_value(value.tolist())
     if isinstance(value, (int, float, str, bool)) or value is None:
         return value
     return str(value)

@@ -463,6 +463,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "考试时间：{minutes} 分钟。请在每道题下方的空白处作答；计算题请写出计算过程。",
     ),
     "export_key_points": ("Key points:", "得分要点："),
+    "seed_label": ("(seed {seed})", "（种子 {seed}）"),
+    "list_sep": (", ", "；"),
+    "warning": ("warning:", "警告："),
+    "looks_like_named": ("Looks like a known mistake: {name}", "看起来是一个常见错误：{name}"),
+    "answers_heading": ("Answers:", "答案："),
 }
 
 

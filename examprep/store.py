@@ -357,15 +357,16 @@ class Store:
 
     # -- guarded access --------------------------------------------------------------------
     @staticmethod
-    def _retry(action: Callable[[], T], attempts: int = 8) -> T:
-        """Run a write, retrying when another process still holds the write lock."""
+    def _retry(action: Callable[[], T], attempts: int = 20) -> T:
+        """Run a write, retrying when another process still holds the write lock (on top of
+        SQLite's own busy timeout; backing off up to a second, about 15 s in all)."""
         for attempt in range(attempts):
             try:
                 return action()
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc) or attempt == attempts - 1:
                     raise
-                time.sleep(0.05 * 2**attempt)
+                time.sleep(min(1.0, 0.05 * 2**attempt))
         raise AssertionError("unreachable")
 
     @contextmanager

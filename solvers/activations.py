@@ -171,7 +171,8 @@ def point_text(name: str, x: float, slope: float = 0.01, alpha: float = 1.0) -> 
     if name == "leaky_relu":
         if x > 0:
             return f"x = {xs} > 0: f = {f}, f' = 1"
-        return f"x = {xs} ≤ 0: f = {g}·{xs} = {f}, f' = γ = {g}"
+        factor = f"({xs})" if x < 0 else xs  # a negative factor in a product is bracketed
+        return f"x = {xs} ≤ 0: f = {g}·{factor} = {f}, f' = γ = {g}"
     if name == "elu":
         if x > 0:
             return f"x = {xs} > 0: f = {f}, f' = 1"

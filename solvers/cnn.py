@@ -171,6 +171,12 @@ def conv2d(input: Any, filters: int, kernel: Any, stride: Any = 1, padding: Any 
                 "Connections: every output neuron is wired to its D·U·V inputs (plus the bias); "
                 "that is the parameter count times the output area",
                 "连接数：每个输出神经元连接 D·U·V 个输入（加上偏置），即参数量 × 输出特征图面积",
+            )
+            if bias
+            else Text(
+                "Connections: every output neuron is wired to its D·U·V inputs (there is no bias); "
+                "that is the parameter count times the output area",
+                "连接数：每个输出神经元连接 D·U·V 个输入（没有偏置），即参数量 × 输出特征图面积",
             ),
             formula="(P·D·U·V + P) · M'·N'" if bias else "P·D·U·V · M'·N'",
             substituted=f"{params} · {oh}·{ow}",
@@ -304,6 +310,7 @@ def _conv_macs_carried(given: dict[str, Any], **inputs: Any) -> Any:
 # --------------------------------------------------------------------------- pooling
 
 POOL_MODES = ("max", "avg", "subsample")
+_POOL_NAMES = {"max": Text("max pooling", "最大汇聚"), "avg": Text("average pooling", "平均汇聚")}
 
 
 def _pool_numbers(input: Any, kernel: Any, stride: Any, padding: Any) -> dict[str, Any]:
@@ -401,7 +408,10 @@ def pool2d(input: Any, kernel: Any, stride: Any = None, padding: Any = 0, mode: 
         params = 0
         steps.append(
             Step(
-                Text(f"Parameters: {mode} pooling has nothing to learn", f"参数量：{mode} 汇聚没有可学习的参数"),
+                Text(
+                    f"Parameters: {_POOL_NAMES[mode].en} has nothing to learn",
+                    f"参数量：{_POOL_NAMES[mode].zh}没有可学习的参数",
+                ),
                 result="0",
             )
         )
@@ -487,10 +497,12 @@ def parse_layers(spec: str) -> list[tuple[str, dict[str, int]]]:
     return layers
 
 
-def _describe_layer(kind: str, cfg: dict[str, int]) -> str:
+def _describe_layer(kind: str, cfg: dict[str, int]) -> Text:
     if kind == "conv":
-        return f"conv {cfg['filters']}@{cfg['kernel']}×{cfg['kernel']}, S={cfg['stride']}, P={cfg['padding']}"
-    return f"pool {cfg['kernel']}×{cfg['kernel']}, S={cfg['stride']}"
+        shape = f"{cfg['filters']}@{cfg['kernel']}×{cfg['kernel']}, S={cfg['stride']}, P={cfg['padding']}"
+        return Text(f"convolution {shape}", f"卷积 {shape}")
+    shape = f"{cfg['kernel']}×{cfg['kernel']}, S={cfg['stride']}"
+    return Text(f"pooling {shape}", f"汇聚 {shape}")
 
 
 def _run_stack(input: Any, layers: str, size_rule: Any) -> tuple[list[tuple[Any, ...]], int]:
@@ -536,20 +548,31 @@ def conv_stack(input: Any, layers: str) -> Solution:
         h, w, d = shape
         k, s, p = cfg["kernel"], cfg["stride"], cfg.get("padding", 0)
         oh, ow = out_size(h, k, s, p), out_size(w, k, s, p)
+        # Formulas and numbers only: the words (parameters or none) go in the bilingual note.
         if kind == "conv":
-            layer_params = cfg["filters"] * d * k * k + cfg["filters"]
+            f = cfg["filters"]
+            layer_params = f * d * k * k + f
             total += layer_params
-            shape = (oh, ow, cfg["filters"])
-            substituted = f"⌊({h} − {k} + 2·{p})/{s}⌋ + 1 = {oh}; params {cfg['filters']}·{d}·{k}·{k} + {cfg['filters']} = {layer_params}"
+            shape = (oh, ow, f)
+            formula = "M' = ⌊(M − K + 2P)/S⌋ + 1;  F·D·K·K + F"
+            substituted = f"⌊({h} − {k} + 2·{p})/{s}⌋ + 1 = {oh};  {f}·{d}·{k}·{k} + {f} = {layer_params}"
+            note = Text(
+                "Parameters: F kernels of D·K·K weights plus F biases",
+                "参数量：F 个 D·K·K 的卷积核加 F 个偏置",
+            )
         else:
             shape = (oh, ow, d)
-            substituted = f"⌊({h} − {k})/{s}⌋ + 1 = {oh}; no parameters"
+            formula = "M' = ⌊(M − K)/S⌋ + 1"
+            substituted = f"⌊({h} − {k})/{s}⌋ + 1 = {oh}"
+            note = Text("Pooling has no parameters", "汇聚层没有参数")
+        described = _describe_layer(kind, cfg)
         steps.append(
             Step(
-                Text(f"Layer {index}: {_describe_layer(kind, cfg)}", f"第 {index} 层：{_describe_layer(kind, cfg)}"),
-                formula="M' = ⌊(M − K + 2P)/S⌋ + 1",
+                Text(f"Layer {index}: {described.en}", f"第 {index} 层：{described.zh}"),
+                formula=formula,
                 substituted=substituted,
                 result=fmt_shape(shape),
+                note=note,
             )
         )
     steps.append(Step(Text("Total parameters of the stack", "整个堆叠的参数总量"), result=str(total)))
@@ -745,9 +768,13 @@ def _lenet_c3() -> Solution:
         steps.append(
             Step(
                 label,
-                formula="maps·(inputs·5·5 + 1)",
+                formula="n·(k·5·5 + 1)",
                 substituted=f"{count}·({fan_in}·25 + 1)",
                 result=str(group_params),
+                note=Text(
+                    "n maps, each with k kernels of 5×5 (one per S2 map it reads) and one bias",
+                    "n 张图，每张有 k 个 5×5 卷积核（每读取一张 S2 图一个）和一个偏置",
+                ),
             )
         )
     steps.append(
@@ -763,7 +790,6 @@ def _lenet_c3() -> Solution:
     steps.append(
         Step(
             Text("Connections: parameters × output area", "连接数：参数量 × 输出面积"),
-            formula="params · M'·N'",
             substituted=f"{total}·10·10",
             result=str(connections),
         )
@@ -852,7 +878,7 @@ def bottleneck(channels: int, filters: int, kernel: int, reduce: int) -> Solutio
         ),
         Step(
             Text("Parameters saved", "节省的参数量"),
-            formula="direct − bottleneck",
+            formula="(P·D·K·K + P) − ((R·D + R) + (P·R·K·K + P))",
             substituted=f"{direct} − {via}",
             result=str(direct - via),
         ),

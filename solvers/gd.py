@@ -457,7 +457,7 @@ def _stopping(losses: list[float], patience: int, min_delta: float) -> tuple[int
             action = f"✗ {wait}/{patience}"
         rows.append([str(epoch), _n(value), _n(best), str(wait), action])
         if wait >= patience:
-            rows[-1][-1] += " ⇒ stop/停止"
+            rows[-1][-1] += " ⇒ e_stop"  # the formula's notation: no word in either language
             return epoch, best_epoch, rows, True
     return len(losses), best_epoch, rows, False
 

@@ -900,7 +900,7 @@ def whiten(X: Any, eps: float = 0.0) -> Solution:
         ),
         Step(
             Text("PCA whitening: scale each axis to variance 1", "PCA 白化：把每个方向缩放到方差 1"),
-            formula="x_PCAwhite = z / √(λ + ε)",
+            formula="x̂_PCA = z / √(λ + ε)",
             substituted="; ".join(f"z{j + 1}/√({_u(v)} + {_u(eps)})" for j, v in enumerate(w["values"])),
             result=f"{n}×{d}",
             grids=(Grid.of(grid_round(pca), labels, [f"z{j + 1}/√λ{j + 1}" for j in range(d)]),),
@@ -914,7 +914,7 @@ def whiten(X: Any, eps: float = 0.0) -> Solution:
                 "ZCA whitening: rotate back (closest to the original data; unique, unlike PCA's signs)",
                 "ZCA 白化：再旋转回原坐标（最接近原数据；不像 PCA 那样有符号的任意性）",
             ),
-            formula="x_ZCAwhite = U·x_PCAwhite",
+            formula="x̂_ZCA = U·x̂_PCA",
             result=f"{n}×{d}",
             grids=(Grid.of(grid_round(zca), labels, features),),
         ),

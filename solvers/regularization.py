@@ -736,12 +736,12 @@ def label_smoothing(K: int, y: int, epsilon: float, probs: Any = None, conventio
                 "Convention: textbook (nndl §7.7.6): the true class keeps 1 − ε, the K − 1 others share ε",
                 "约定：教材（《神经网络与深度学习》7.7.6 节）：真实类别保留 1 − ε，其余 K − 1 类平分 ε",
             ),
-            formula="ỹ_y = 1 − ε ;  ỹ_k = ε/(K − 1) for k ≠ y",
+            formula="ỹ_y = 1 − ε ;  ỹ_k = ε/(K − 1)  (k ≠ y)",
             substituted=f"ỹ_y = 1 − {_n(eps)};  ỹ_k = {_n(eps)}/({classes} − 1) (k ≠ y)",
             result=_v(target, 6),
             note=Text(
                 "PyTorch's label_smoothing instead gives every class ε/K and the true class 1 − ε + ε/K.",
-                "PyTorch 的 label_smoothing 则给每个类 ε/K，真实类别为 1 − ε + ε/K。",
+                "PyTorch 的标签平滑参数则给每个类 ε/K，真实类别为 1 − ε + ε/K。",
             ),
         )
     steps = [
@@ -787,7 +787,7 @@ def label_smoothing(K: int, y: int, epsilon: float, probs: Any = None, conventio
             ),
             Step(
                 Text("For comparison: the loss with the hard label", "对比：硬标签的损失"),
-                formula="L_hard = −ln ŷ_y",
+                formula="L₀ = −ln ŷ_y  (one-hot)",
                 substituted=f"−ln {_n(p[label - 1])}",
                 result=_n(hard, 6),
                 note=Text(

@@ -3,6 +3,7 @@ subscript indices. (The answers themselves are tidied by the registry, not here.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from solvers.core import fmt_num
@@ -36,3 +37,14 @@ def _m(rows: Any, digits: int = 6) -> str:
 
 def _cells(rows: Any, digits: int = 4) -> list[list[str]]:
     return [[_n(v, digits) for v in row] for row in rows]
+
+
+# A hyphen-minus that is a sign: before a digit (or ∞), not inside a word, an index such as t-1,
+# or a range such as 0-1. "(-0.4)", "= -3", "10^-5" and "|-1|" qualify; "look-ahead", "x_{t-1}",
+# "0-1 loss" do not.
+_SIGN = re.compile(r"(?<![\w)\]}'′.])-(?=[\d.]*\d|∞)")
+
+
+def true_minus(text: str) -> str:
+    """Replace the hyphen-minus of negative numbers by the minus sign − (U+2212), as ``_n`` writes them."""
+    return _SIGN.sub("−", text) if "-" in text else text

@@ -51,6 +51,18 @@ def _draw_range(rng: random.Random, low: float, high: float, step: float | None)
     return value
 
 
+def _draw_distinct(rng: random.Random, low: float, high: float, step: float | None, length: int) -> list[int | float]:
+    """``length`` different values from the grid of ``_draw_range``, in random order."""
+    if step is None:
+        step = 1 if isinstance(low, int) and isinstance(high, int) else 0.1
+    count = int(round((high - low) / step)) + 1
+    if length > count:
+        raise SamplingError(f"cannot draw {length} different values from a grid of {count}")
+    as_int = all(isinstance(v, int) for v in (low, high, step))
+    picks = rng.sample(range(count), length)
+    return [int(low + i * step) if as_int else round(low + i * step, _decimals(step)) for i in picks]
+
+
 def _draw(rng: random.Random, name: str, rule: dict[str, Any], env: dict[str, Any]) -> Any:
     if "value" in rule:
         return rule["value"]
@@ -70,7 +82,10 @@ def _draw(rng: random.Random, name: str, rule: dict[str, Any], env: dict[str, An
         spec = rule["vector"]
         length = spec.get("length", 3)
         low, high = spec["range"]
-        values = [_draw_range(rng, low, high, spec.get("step")) for _ in range(length)]
+        if spec.get("distinct"):  # e.g. points to evaluate at: no point asked twice
+            values = _draw_distinct(rng, low, high, spec.get("step"), length)
+        else:
+            values = [_draw_range(rng, low, high, spec.get("step")) for _ in range(length)]
         if spec.get("nonzero"):
             values = [v if v != 0 else high for v in values]
         return values

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from examprep.grading.grade import Tolerance
-from examprep.grading.parse import ANSWER_TYPES
+from examprep.grading.parse import ANSWER_TYPES, show_value
 from solvers.core import Text
 
 KINDS = ("calc", "concept", "design")
@@ -47,6 +47,13 @@ class Part:
     options: dict[str, Text] = field(default_factory=dict)
     carry: bool = False
     names: tuple[str, ...] = ()  # variables allowed in an expression answer
+    digits: int | None = None  # significant figures asked for (number parts): stated, graded and shown alike
+
+    def show(self, value: Any) -> str:
+        """The expected answer as the student is shown it: to the significant figures asked for, if any."""
+        if self.digits is not None and self.type == "number":
+            return fmt_sig(value, self.digits)
+        return show_value(self.type, value)
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,14 @@ class MistakeRef:
     id: str
     parts: tuple[str, ...]
     feedback: Text
+    name: Text | None = None  # a short human name ("bias forgotten" / "漏掉了偏置"); built-in files all have one
+
+    def label(self) -> Text:
+        """What the student sees for this mistake: its name, else the id made readable."""
+        if self.name is not None:
+            return self.name
+        readable = self.id.replace("_", " ").replace("-", " ")
+        return Text(readable, readable)
 
 
 @dataclass(frozen=True)
@@ -106,10 +121,33 @@ class Template:
     importance: str = "understand"
     legacy_patterns: bool = False  # rubric written before point ids: patterns are substrings
 
+    def mistake_label(self, mistake_id: str) -> Text:
+        """The human name of one of this template's mistakes (see ``MistakeRef.label``)."""
+        for ref in self.mistakes:
+            if ref.id == mistake_id:
+                return ref.label()
+        for misconception in self.misconceptions:  # free text: the wrong statement itself, in both languages
+            if misconception.id == mistake_id:
+                return misconception.statement
+        return MistakeRef(mistake_id, (), Text("", "")).label()
+
     @property
     def is_fixed(self) -> bool:
         """A past-paper question: every parameter is a fixed value."""
         return all("value" in rule for rule in self.params.values())
+
+
+def fmt_sig(value: Any, digits: int) -> str:
+    """``value`` rounded to ``digits`` significant figures, trailing zeros kept as significant:
+    12898.471 -> 12900, 2048 -> 2050, 6.1035e-5 -> 6.10×10^-5, 0.5 -> 0.500."""
+    rounded = float(f"{float(value):.{digits - 1}e}")
+    if rounded == int(rounded) and abs(rounded) >= 10 ** (digits - 1) and abs(rounded) < 1e15:
+        return str(int(rounded))
+    text = f"{rounded:#.{digits}g}".rstrip(".")
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa.rstrip('.')}×10^{int(exponent)}"
+    return text
 
 
 # Caps on randomly drawn vectors and matrices (a bank file asking for 100000×100000 would take
@@ -243,6 +281,23 @@ class _Validator:
                     raise self.fail(where + ".options", "a choice part needs at least two options")
                 for key, label in raw_options.items():
                     options[str(key)] = self.text(label, f"{where}.options.{key}")  # type: ignore[assignment]
+            digits = item.get("digits")
+            prompt = self.text(item.get("prompt"), where + ".prompt")
+            if digits is not None:
+                if kind != "number" or isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 8:
+                    raise self.fail(where + ".digits", "must be a whole number from 1 to 8, on a number part")
+                # Any answer correctly rounded to `digits` figures is within 5·10^-digits of the value.
+                needed = 5 * 10.0**-digits
+                if "tolerance" not in item:
+                    tolerance = Tolerance(needed, 0.0)
+                elif tolerance.rtol < needed * (1 - 1e-9):
+                    raise self.fail(
+                        where + ".tolerance.rtol",
+                        f"{digits} significant figures need rtol ≥ {needed:g}, or a rounded answer is marked wrong",
+                    )
+                prompt = Text(  # type: ignore[union-attr]
+                    f"{prompt.en} ({digits} significant figures)", f"{prompt.zh}（{digits} 位有效数字）"
+                )
             names = item.get("names", ["x"] if kind == "expression" else [])
             if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
                 raise self.fail(where + ".names", "must be a list of variable names")
@@ -252,11 +307,12 @@ class _Validator:
                     answer=answer,
                     type=kind,
                     points=float(self.number(item.get("points", 1), where + ".points", positive=True)),
-                    prompt=self.text(item.get("prompt"), where + ".prompt"),  # type: ignore[arg-type]
+                    prompt=prompt,  # type: ignore[arg-type]
                     tolerance=tolerance,
                     options=options,
                     carry=bool(item.get("carry", False)),
                     names=tuple(names),
+                    digits=digits,
                 )
             )
         return tuple(parts)
@@ -276,7 +332,14 @@ class _Validator:
             unknown = [p for p in parts if p not in part_ids]
             if unknown:
                 raise self.fail(where + ".parts", f"unknown part(s) {', '.join(unknown)}")
-            out.append(MistakeRef(item["id"], tuple(parts), self.text(item.get("feedback"), where + ".feedback")))  # type: ignore[arg-type]
+            out.append(
+                MistakeRef(
+                    item["id"],
+                    tuple(parts),
+                    self.text(item.get("feedback"), where + ".feedback"),  # type: ignore[arg-type]
+                    self.text(item.get("name"), where + ".name", required=False),
+                )
+            )
         return tuple(out)
 
     def pattern_list(self, value: Any, field_name: str, required: bool) -> tuple[str, ...]:

@@ -38,6 +38,7 @@ def bank_list(
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         return
     from rich.table import Table
+    from rich.text import Text
 
     from examprep.i18n import t as tr
     from examprep.render.console import make_console
@@ -49,8 +50,6 @@ def bank_list(
         return
     id_width = max(len(tpl.id) for tpl in rows)
     if console.width < id_width + 36:  # narrow: a stacked list, so no column is squeezed
-        from rich.text import Text
-
         for tpl in rows:
             console.print(Text(tpl.id, style="bold"), no_wrap=True, overflow="ignore", crop=False)
             kind = tr("kind_" + tpl.kind, language)
@@ -62,7 +61,7 @@ def bank_list(
     table.columns[0].min_width = id_width
     table.columns[3].overflow = "fold"
     for tpl in rows:
-        table.add_row(tpl.id, tpl.topic, tr("kind_" + tpl.kind, language), tpl.title.get(language))
+        table.add_row(Text(tpl.id), tpl.topic, tr("kind_" + tpl.kind, language), Text(tpl.title.get(language)))
     console.print(table)
 
 
@@ -84,7 +83,6 @@ def bank_show(
     """Show one variant of a template with its answers and worked solution."""
     from examprep.bank.question import TemplateError, build_question
     from examprep.bank.sampling import SamplingError
-    from examprep.grading.parse import show_value
     from examprep.i18n import t
     from examprep.render.console import make_console
     from examprep.render.drill_ui import RichDrillUI
@@ -100,6 +98,9 @@ def bank_show(
         )
         raise fail(message, 2, language)
     console = make_console()
+    from rich.text import Text
+
+    # Everything below is bank text: printed as rich.text.Text, never read as markup ("E[m⊙x]").
     if template.kind != "calc":
         from examprep.render.freetext_ui import rubric_view
 
@@ -109,12 +110,11 @@ def bank_show(
         question = build_question(template, seed)
     except (TemplateError, SamplingError) as exc:
         raise fail(str(exc), 1, language) from None
-    ui = RichDrillUI(console, language, interactive=True)
+    ui = RichDrillUI(console, language, interactive=True, asking=False)
     ui.show_question(1, 1, question)
     for part in template.parts:
-        console.print(
-            f"  {part.prompt.get(language)}: [bold green]{show_value(part.type, question.expected(part))}[/bold green]"
-        )
+        value = part.show(question.expected(part))
+        console.print(Text.assemble(f"  {part.prompt.get(language)}: ", (value, "bold green")))
     ui.show_solution(question)
 
 

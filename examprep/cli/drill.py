@@ -115,7 +115,9 @@ def run_session(
     from examprep.session.drill import DrillSession
 
     for error in errors:
-        make_console(stderr=True).print(f"[yellow]warning:[/yellow] {error}", markup=True, highlight=False)
+        from rich.text import Text
+
+        make_console(stderr=True).print(Text.assemble((t("warning", language), "yellow"), " ", error), highlight=False)
     if not questions:
         raise fail(t("no_calc", language, topic=kind))
     session = DrillSession(questions, store, kind=kind)

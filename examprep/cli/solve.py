@@ -79,7 +79,7 @@ def solve(
 
     console = make_console()
     console.print(solution_table(solution.steps, language, title=f"{spec.id} · {spec.summary.get(language)}"))
-    console.print(f"[bold]{t('answers', language)}:[/bold]")
+    console.print(f"[bold]{t('answers_heading', language)}[/bold]")
     for key, value in solution.answers.items():
         console.print(f"  {key} = {json.dumps(to_json_value(value), ensure_ascii=False)}", markup=False)
     if paths is not None:

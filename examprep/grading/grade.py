@@ -27,6 +27,10 @@ class Tolerance:
         if self.rtol == 0 and self.atol == 0:
             return Text("exactly", "完全一致")
         rel = f"{self.rtol * 100:g}%"
+        if self.atol == 0:  # "or ±0" would add nothing
+            return Text(f"within {rel}", f"相对误差 {rel} 以内")
+        if self.rtol == 0:
+            return Text(f"within ±{self.atol:g}", f"绝对误差 ±{self.atol:g} 以内")
         return Text(f"within {rel} or ±{self.atol:g}", f"相对误差 {rel} 以内或绝对误差 ±{self.atol:g} 以内")
 
 

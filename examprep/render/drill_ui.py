@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
@@ -14,7 +15,7 @@ from examprep.bank.sampling import render_text
 from examprep.bank.schema import Part
 from examprep.grading.freetext import FreeTextVerdict
 from examprep.grading.grade import PartVerdict
-from examprep.grading.parse import AnswerError, show_value
+from examprep.grading.parse import AnswerError
 from examprep.i18n import t
 from examprep.render.freetext_ui import render_free_text_verdict, theory_question_panel
 from examprep.render.prompt import AnswerReader
@@ -30,12 +31,18 @@ def _points(value: float) -> str:
 
 class RichDrillUI:
     def __init__(
-        self, console: Console, lang: str, interactive: bool | None = None, reader: AnswerReader | None = None
+        self,
+        console: Console,
+        lang: str,
+        interactive: bool | None = None,
+        reader: AnswerReader | None = None,
+        asking: bool = True,
     ):
         self.console = console
         self.lang = lang
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
         self.reader = reader or AnswerReader(self.interactive)
+        self.asking = asking  # False when a question is only shown ('bank show'): no "Type your answer"
 
     # -- questions -----------------------------------------------------------------------
     def show_question(self, index: int, total: int, question: Question) -> None:
@@ -52,8 +59,14 @@ class RichDrillUI:
             lines.append(detail)
         if template.source:
             lines += ["", f"[dim]{t('source', self.lang, source=escape(template.source.get(self.lang)))}[/dim]"]
-        lines += ["", f"[dim]{t('prompt_help', self.lang)}[/dim]"]
-        title = f"{t('question', self.lang, n=index, total=total)} · {escape(template.title.get(self.lang))}"
+        if self.asking:
+            lines += ["", f"[dim]{t('prompt_help', self.lang)}[/dim]"]
+        heading = t("question", self.lang, n=index, total=total)
+        title = f"{heading} · {escape(template.title.get(self.lang))}"
+        if cell_len(f"{heading} · {template.title.get(self.lang)}") + 6 > self.console.width:
+            # a border title too wide is cut with '…': put the title inside the panel instead
+            lines = [f"[bold]{escape(template.title.get(self.lang))}[/bold]", ""] + lines
+            title = heading
         self.console.print(Panel("\n".join(lines), title=title, title_align="left", border_style="blue"))
 
     def ask(self, part: Part, question: Question) -> str | None:
@@ -122,13 +135,17 @@ class RichDrillUI:
             self.console.print(f"[bold green]✓ {t('carried', self.lang)}[/bold green] {score}")
             if verdict.note:
                 self.console.print(f"  [green]{escape(verdict.note.get(self.lang))}[/green]")
-            self.console.print(f"  {t('expected', self.lang, value=escape(show_value(part.type, verdict.expected)))}")
+            self.console.print(f"  {t('expected', self.lang, value=escape(part.show(verdict.expected)))}")
         else:
             self.console.print(f"[bold red]✗ {t('wrong', self.lang)}[/bold red] {score}")
-            self.console.print(f"  {t('expected', self.lang, value=escape(show_value(part.type, verdict.expected)))}")
+            self.console.print(f"  {t('expected', self.lang, value=escape(part.show(verdict.expected)))}")
             for match in verdict.mistakes:
                 feedback = render_text(match.feedback.get(self.lang), question.variant.params)
-                self.console.print(f"  [yellow]{t('looks_like', self.lang)}[/yellow] {escape(feedback)}")
+                name = escape(question.template.mistake_label(match.id).get(self.lang))
+                self.console.print(
+                    f"  [yellow]{t('looks_like_named', self.lang, name=f'[bold]{name}[/bold]')}[/yellow]"
+                )
+                self.console.print(f"  {escape(feedback)}")
 
     def show_solution(self, question: Question) -> None:
         self.console.print(solution_table(question.solution.steps, self.lang))
@@ -166,9 +183,9 @@ def render_summary(console: Console, results: list[QuestionResult], lang: str) -
         return
     table = Table(title=t("summary", lang), title_justify="left")
     table.add_column("#", justify="right")
-    table.add_column(t("summary_question", lang))
-    table.add_column(t("summary_score", lang), justify="right")
-    table.add_column(t("summary_mistakes", lang))
+    table.add_column(t("summary_question", lang), overflow="fold")  # wrap, never '…'
+    table.add_column(t("summary_score", lang), justify="right", no_wrap=True)
+    table.add_column(t("summary_mistakes", lang), overflow="fold")
     total = maximum = 0.0
     for number, result in enumerate(results, start=1):
         total += result.points
@@ -182,9 +199,13 @@ def render_summary(console: Console, results: list[QuestionResult], lang: str) -
                 marks += f" ({t('own_score', lang, score=_points(round(result.self_score, 2)))})"
         table.add_row(
             str(number),
-            f"{escape(result.template.title.get(lang))} [dim](seed {result.seed})[/dim]",
+            f"{escape(result.template.title.get(lang))} [dim]{t('seed_label', lang, seed=result.seed)}[/dim]",
             f"{_points(round(result.points, 2))}/{_points(result.max_points)}  {marks}",
-            ", ".join(m.replace("_", " ") for m in dict.fromkeys(result.mistakes)),
+            escape(
+                t("list_sep", lang).join(
+                    result.template.mistake_label(m).get(lang) for m in dict.fromkeys(result.mistakes)
+                )
+            ),
         )
     table.add_section()
     pct = 100 * total / maximum if maximum else 0

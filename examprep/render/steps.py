@@ -12,6 +12,7 @@ from rich.text import Text as RichText
 
 from examprep.i18n import t
 from solvers.core import Grid, Step, fmt_num
+from solvers.textfmt import true_minus
 
 STACK_BELOW = 90  # columns: narrower terminals get the stacked layout, which never cuts a number
 
@@ -43,10 +44,11 @@ def grid_lines(grid: Grid, lang: str) -> RichText:
 
 
 def grid_table(grid: Grid, lang: str) -> Table:
+    # Titles, labels and cells are solver text: rich.text.Text keeps "[a, b]" from being read as markup.
     table = Table(
         box=box.MINIMAL,
         show_header=bool(grid.col_labels),
-        title=grid.title.get(lang) if grid.title else None,
+        title=RichText(grid.title.get(lang), style="italic") if grid.title else None,
         padding=(0, 1),
     )
     if grid.row_labels:
@@ -54,31 +56,32 @@ def grid_table(grid: Grid, lang: str) -> Table:
     width = max((len(r) for r in grid.rows), default=0)
     labels = list(grid.col_labels) + [""] * (width - len(grid.col_labels))
     for label in labels[:width]:
-        table.add_column(label, justify="right", no_wrap=True)
+        table.add_column(RichText(label), justify="right", no_wrap=True)
     for i, row in enumerate(grid.rows):
         cells = [_cell(v) for v in row]
         if grid.row_labels:
             cells.insert(0, grid.row_labels[i] if i < len(grid.row_labels) else "")
-        table.add_row(*cells)
+        table.add_row(*(RichText(c) for c in cells))
     return table
 
 
 def _cell(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return fmt_num(value, 4)
-    return str(value)
+        return true_minus(fmt_num(value, 4))
+    return true_minus(str(value))
 
 
 def step_cell(step: Step, lang: str, width: int | None = None) -> RenderableType:
-    lines: list[RenderableType] = [RichText(step.what.get(lang), style="bold")]
+    # Negative numbers get a true minus sign wherever the solver wrote a hyphen (see true_minus).
+    lines: list[RenderableType] = [RichText(true_minus(step.what.get(lang)), style="bold")]
     if step.formula:
-        lines.append(RichText(step.formula, style="cyan"))
+        lines.append(RichText(true_minus(step.formula), style="cyan"))
     if step.substituted:
         # a multi-line substitution already reads as its own equations
         prefix = "" if "\n" in step.substituted else "= "
-        lines.append(RichText(prefix + step.substituted))
+        lines.append(RichText(prefix + true_minus(step.substituted)))
     if step.note:
-        lines.append(RichText(step.note.get(lang), style="italic dim"))
+        lines.append(RichText(true_minus(step.note.get(lang)), style="italic dim"))
     for grid in step.grids:
         fits = width is None or grid_width(grid) <= width
         lines.append(grid_table(grid, lang) if fits else grid_lines(grid, lang))
@@ -102,7 +105,8 @@ class WorkedSolution:
             yield from self._stacked(options.max_width)
 
     def _table(self, width: int) -> Table:
-        table = Table(title=self.title, box=box.ROUNDED, show_lines=True, expand=False, title_justify="left")
+        title = RichText(self.title, style="italic")  # may quote a solver's summary: never markup
+        table = Table(title=title, box=box.ROUNDED, show_lines=True, expand=False, title_justify="left")
         table.add_column("#", justify="right", style="dim", no_wrap=True)
         table.add_column(t("step", self.lang), overflow="fold")
         table.add_column(t("result", self.lang), style="bold green", max_width=30, overflow="fold")
@@ -110,7 +114,7 @@ class WorkedSolution:
         number_width = len(str(len(self.steps)))
         step_width = width - 4 - 6 - result_width - number_width  # 4 rules, 3 columns padded by 1 each side
         for number, step in enumerate(self.steps, start=1):
-            table.add_row(str(number), step_cell(step, self.lang, step_width), step.result)
+            table.add_row(str(number), step_cell(step, self.lang, step_width), RichText(true_minus(step.result)))
         return table
 
     def _stacked(self, width: int) -> RenderResult:
@@ -119,7 +123,7 @@ class WorkedSolution:
             yield RichText(f"{number}.", style="dim")
             yield Padding(step_cell(step, self.lang, width - 2), (0, 0, 0, 2))
             if step.result:
-                yield Padding(RichText("→ " + step.result, style="bold green"), (0, 0, 0, 2))
+                yield Padding(RichText("→ " + true_minus(step.result), style="bold green"), (0, 0, 0, 2))
 
 
 def solution_table(steps: list[Step], lang: str, title: str | None = None) -> WorkedSolution:

@@ -1,5 +1,7 @@
 """Calculator helpers: argument parsing by parameter kind and JSON output."""
 
+import json
+
 import pytest
 
 from examprep.calculator import CalculatorError, parse_arguments, resolve, tidy_float, to_json_value
@@ -24,3 +26,13 @@ def test_arguments_are_parsed_by_kind():
 def test_bad_arguments_raise_a_usage_error(args):
     with pytest.raises(CalculatorError):
         parse_arguments(resolve("conv2d"), args)
+
+
+def test_negative_zero_is_shown_as_zero():
+    import math
+
+    import numpy as np
+
+    for value in (tidy_float(-0.0), *to_json_value([-0.0, (-0.0,)])[:1], to_json_value(np.array([-0.0, 1.0]))[0]):
+        assert value == 0 and math.copysign(1.0, value) == 1.0
+    assert "-0" not in json.dumps(to_json_value({"g": [0.6, -0.0], "m": np.array([[-0.0]])}))

@@ -886,3 +886,16 @@ def test_bottleneck_bad_inputs(field):
     inputs[field] = 0
     with pytest.raises(SolverInputError):
         cnn.bottleneck(**inputs)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_connections_step_speaks_of_a_bias_only_when_there_is_one(lang):
+    from solvers.cnn import conv2d
+
+    def connections_text(bias: bool) -> str:
+        step = next(s for s in conv2d((12, 12, 16), 32, 1, bias=bias).steps if s.what.en.startswith("Connections"))
+        return step.what.get(lang)
+
+    plus_bias = {"en": "plus the bias", "zh": "加上偏置"}[lang]
+    assert plus_bias in connections_text(True)
+    assert plus_bias not in connections_text(False)

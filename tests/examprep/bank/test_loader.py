@@ -106,3 +106,54 @@ def test_an_oversized_random_matrix_is_refused_at_load(tmp_path):
     with pytest.raises(BankError) as info:
         read_templates(path)
     assert "rows" in str(info.value) and "16" in str(info.value)
+
+
+def test_significant_figures_set_the_prompt_and_a_tolerance_that_accepts_rounded_answers(tmp_path):
+    text = GOOD.replace(
+        "type: shape, points: 1, prompt: {en: Size, zh: 大小}}",
+        "type: shape, points: 1, prompt: {en: Size, zh: 大小}}\n"
+        "      - {id: n, answer: params, type: number, digits: 3, points: 1, prompt: {en: Count, zh: 个数}}",
+    )
+    part = read_templates(write(tmp_path, text))[0].parts[1]
+    assert part.prompt.en == "Count (3 significant figures)" and part.prompt.zh == "个数（3 位有效数字）"
+    assert part.tolerance.rtol == pytest.approx(0.005) and part.tolerance.atol == 0
+    assert part.show(12898.471) == "12900" and part.show(2048) == "2050" and part.show(0.00123456) == "0.00123"
+
+
+@pytest.mark.parametrize(
+    "extra, field",
+    [
+        ("type: number, digits: 3, tolerance: {rtol: 0.001}", "tolerance.rtol"),  # would fail 1.005 -> 1.00
+        ("type: integer, digits: 3", "digits"),
+        ("type: number, digits: 0", "digits"),
+    ],
+)
+def test_inconsistent_significant_figures_are_refused(tmp_path, extra, field):
+    text = GOOD.replace(
+        "type: shape, points: 1, prompt: {en: Size, zh: 大小}}",
+        "type: shape, points: 1, prompt: {en: Size, zh: 大小}}\n"
+        f"      - {{id: n, answer: params, {extra}, points: 1, prompt: {{en: Count, zh: 个数}}}}",
+    )
+    with pytest.raises(BankError) as info:
+        read_templates(write(tmp_path, text))
+    assert f"parts[1].{field}" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "value, digits, shown",
+    [
+        (12898.471, 3, "12900"),
+        (2048, 3, "2050"),
+        (6.103515625e-05, 3, "6.10×10^-5"),
+        (0.5, 3, "0.500"),
+        (28.66, 3, "28.7"),
+        (0.000294, 3, "0.000294"),
+        (-0.750987, 4, "-0.7510"),
+        (999.7, 3, "1000"),
+        (1.5e20, 2, "1.5×10^20"),
+    ],
+)
+def test_significant_figures_are_shown_with_their_zeros(value, digits, shown):
+    from examprep.bank.schema import fmt_sig
+
+    assert fmt_sig(value, digits) == shown

@@ -58,3 +58,42 @@ def test_every_variant_satisfies_its_where_constraints(template_id, seed):
     scalars = {k: v for k, v in params.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
     for constraint in template.where:
         assert evaluate_text(constraint, scalars), (template_id, seed, constraint)
+
+
+def _vector_template(spec: str):
+    import yaml
+
+    from examprep.bank.schema import template_from_dict
+
+    raw = yaml.safe_load(
+        f"""
+id: extra.points
+topic: activations
+title: {{en: t, zh: t}}
+text: {{en: "x = {{x}}", zh: "x = {{x}}"}}
+params:
+  x: {{vector: {spec}}}
+  function: {{value: relu}}
+solver: activations.activation
+parts:
+  - {{id: value, answer: value, type: vector, points: 1, prompt: {{en: f, zh: f}}}}
+"""
+    )
+    return template_from_dict(raw, "extra.yaml")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 10**6))
+def test_a_distinct_vector_never_repeats_a_value_and_stays_on_its_grid(seed):
+    values = sample(_vector_template("{length: 4, range: [-1, 1], step: 0.5, distinct: true}"), seed).params["x"]
+    assert len(values) == 4 and len(set(values)) == 4
+    assert set(values) <= {-1.0, -0.5, 0.0, 0.5, 1.0}
+
+
+def test_a_distinct_vector_longer_than_its_grid_is_refused():
+    import pytest
+
+    from examprep.bank.sampling import SamplingError
+
+    with pytest.raises(SamplingError, match="different values"):
+        sample(_vector_template("{length: 4, range: [1, 3], distinct: true}"), 1)

@@ -62,3 +62,14 @@ def test_equivalent_formulas_are_accepted():
 def test_expression_part_grades_by_equivalence():
     assert _grade("expression", "2*x", "x + x").status == "correct"
     assert _grade("expression", "x^2", "x + x").status == "wrong"
+
+
+def test_a_tolerance_states_only_the_bounds_it_has():
+    from examprep.grading.grade import Tolerance
+
+    assert Tolerance(0.01, 0.0).describe().en == "within 1%"
+    assert "±" not in Tolerance(0.01, 0.0).describe().zh
+    assert Tolerance(0.0, 0.5).describe().en == "within ±0.5"
+    assert "%" not in Tolerance(0.0, 0.5).describe().zh
+    both = Tolerance(0.005, 0.001).describe()
+    assert "0.5%" in both.en and "±0.001" in both.en and "0.5%" in both.zh and "±0.001" in both.zh

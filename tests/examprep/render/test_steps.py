@@ -61,3 +61,31 @@ def test_wide_terminals_keep_the_table_layout():
     step = Step(Text("Output height", "输出高度"), formula="M' = ⌊(M − K + 2P)/S⌋ + 1", result="45")
     assert "╭" in render(solution_table([step], "en"), 120)
     assert "╭" not in render(solution_table([step], "en"), 60)
+
+
+HYPHEN_SIGN = __import__("re").compile(r"(^|[\s(\[=,;|·^/:])-[\d.]")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_worked_solutions_print_negative_numbers_with_a_true_minus(lang):
+    """'-0.4' is a hyphen; a worked step writes '−0.4', whichever solver built it."""
+    hyphens = {}
+    for template_id in CALC:
+        for seed in (1, 2, 3):
+            text = render(solution_table(build_question(BANK.get(template_id), seed).solution.steps, lang), 100)
+            found = [line.strip() for line in text.splitlines() if HYPHEN_SIGN.search(line)]
+            if found:
+                hyphens[template_id] = found[:2]
+    assert hyphens == {}
+
+
+def test_a_negative_factor_in_a_product_is_bracketed():
+    """'0.1·−4' reads as a typo; steps write '0.1·(−4)'."""
+    bare = {}
+    for template_id in CALC:
+        for seed in (1, 2, 3):
+            text = render(solution_table(build_question(BANK.get(template_id), seed).solution.steps, "en"), 120)
+            found = __import__("re").findall(r"\S*[·×] ?[−-]\d\S*", text)
+            if found:
+                bare[template_id] = found[:2]
+    assert bare == {}
