@@ -19,7 +19,9 @@ Explicit MDP encoding (the same for YAML params and the calculator):
 - ``transitions``: one row per outcome ``s,a,s',p,r`` (states and actions numbered from 0), rows
   separated by ``;`` on the command line, e.g. ``transitions="0,0,1,0.8,2;0,0,0,0.2,0;1,0,1,1,0"``.
   A flat list whose length is a multiple of 5 is read the same way. States without rows are
-  terminal (their value is never updated; it stays at its initial value, 0 by default).
+  terminal: their value is 0 and never updated, in every solver here (Bellman backups of V and Q,
+  policy evaluation, value and policy iteration), unless the question says otherwise
+  (``terminal=given``: keep the number ``values`` gives it, e.g. a final payoff).
 - ``policy``: rows ``s,a,π(a|s)``; a state without rows follows the uniform random policy over
   the actions it has.
 """
@@ -329,6 +331,71 @@ def _initial_values(values: Any, mdp: _MDP) -> list[float]:
             f"values 必须为每个状态给一个数（共 {mdp.n} 个状态 s0…s{mdp.n - 1}），给了 {len(v)} 个",
         )
     return v
+
+
+TERMINAL_CHOICES = ("zero", "given")
+
+
+def _keep_terminal(terminal: Any) -> bool:
+    if terminal not in TERMINAL_CHOICES:
+        raise _err(
+            f"terminal must be zero or given, got {terminal!r}", f"terminal 必须是 zero 或 given，给了 {terminal!r}"
+        )
+    return terminal == "given"
+
+
+def _terminal_values(mdp: _MDP, V: list[float], keep: bool) -> tuple[list[float], Step | None]:
+    """Terminal states (no transitions) are worth 0 unless the question gives their value
+    (``keep``); the step says which, and names any given number that was replaced by 0."""
+    ends = [s for s in range(mdp.n) if mdp.terminal(s)]
+    if not ends:
+        return V, None
+    out = list(V)
+    if not keep:
+        for s in ends:
+            out[s] = 0.0
+    names = ", ".join(mdp.state_names[s] for s in ends)
+    shown = "; ".join(f"V({mdp.state_names[s]}) = {_n(out[s])}" for s in ends)
+    replaced = [s for s in ends if V[s] != out[s]]
+    if keep:
+        note = Text(
+            "The question gives the terminal values, so they are kept as given.",
+            "题目给出了终止状态的价值，按给定值使用。",
+        )
+    elif replaced:
+        given = ", ".join(f"V({mdp.state_names[s]}) = {_n(V[s])}" for s in replaced)
+        note = Text(
+            f"values gave {given}; a terminal state is worth 0 unless the question says otherwise (terminal=given).",
+            f"values 中给了 {given}；除非题目另有说明（terminal=given），终止状态的价值为 0。",
+        )
+    else:
+        note = Text(
+            "No reward follows a terminal state, so its value is 0 unless the question says otherwise.",
+            "终止状态之后不再有奖励，所以除非题目另有说明，其价值为 0。",
+        )
+    step = Step(
+        Text(
+            f"Terminal states (no transitions): {names}; their value is never updated",
+            f"终止状态（没有状态转移）：{names}；其价值不参与更新",
+        ),
+        formula="" if keep else "V(T) = 0",
+        result=shown,
+        note=note,
+    )
+    return out, step
+
+
+TERMINAL = ParamSpec(
+    "terminal",
+    "choice",
+    Text(
+        "value of a state without transitions: zero (default) or given (the number in values)",
+        "没有状态转移的（终止）状态的价值：zero（默认 0）或 given（使用 values 中给的数）",
+    ),
+    default="zero",
+    required=False,
+    choices=TERMINAL_CHOICES,
+)
 
 
 def _q_value(
@@ -880,6 +947,8 @@ def _eps_greedy_numbers(q: Any, epsilon: Any) -> tuple[list[float], float, int]:
 def epsilon_greedy(q: Any, epsilon: Any) -> Solution:
     values, eps, greedy = _eps_greedy_numbers(q, epsilon)
     n = len(values)
+    if n == 1:
+        return _single_action(values[0], eps)
     other = eps / n
     top = 1 - eps + eps / n
     probs = [top if a == greedy else other for a in range(n)]
@@ -924,6 +993,25 @@ def epsilon_greedy(q: Any, epsilon: Any) -> Solution:
     return Solution(
         answers={"probabilities": probs, "greedy_prob": top, "other_prob": other, "greedy": greedy}, steps=steps
     )
+
+
+def _single_action(value: float, eps: float) -> Solution:
+    """One action only: the random ε part can draw nothing else, so it is taken with probability 1
+    and there is no "other" action (hence no ``other_prob`` answer)."""
+    step = Step(
+        Text(
+            "Only one action a0 is available: exploring can only pick it too, so it is taken with probability 1",
+            "只有一个动作 a0 可选：探索时也只能选到它，所以它的概率为 1",
+        ),
+        formula="π(a*|s) = 1 − ε + ε/|A|",
+        substituted=f"Q(s,·) = ({_n(value)}); 1 − {_n(eps)} + {_n(eps)}/1",
+        result="1",
+        note=Text(
+            "With |A| = 1 there is no other action, so no ε/|A| share goes anywhere else.",
+            "|A| = 1 时没有其他动作，ε/|A| 不会分给任何别的动作。",
+        ),
+    )
+    return Solution(answers={"probabilities": [1.0], "greedy_prob": 1.0, "greedy": 0}, steps=[step])
 
 
 @mistake("rl.epsilon_greedy", "eps_over_A_forgotten")
@@ -984,16 +1072,18 @@ def _check_method(method: str) -> bool:
 
 def _bellman_v_numbers(
     transitions: Any,
-    values: Any,
-    gamma: Any,
-    policy: Any,
-    method: str,
-    state: Any,
+    values: Any = None,
+    gamma: Any = 1.0,
+    policy: Any = None,
+    method: str = "expectation",
+    state: Any = None,
+    terminal: Any = "zero",
+    *,
     force_optimal: bool | None = None,
     force_uniform: bool = False,
 ) -> Solution:
     mdp = _parse_mdp(transitions, len(_vector(values, "values")))
-    V = _initial_values(values, mdp)
+    V, terminal_step = _terminal_values(mdp, _initial_values(values, mdp), _keep_terminal(terminal))
     g = _gamma(gamma)
     optimal = _check_method(method) if force_optimal is None else force_optimal
     pi = _uniform(mdp) if force_uniform else _parse_policy(policy, mdp)
@@ -1007,6 +1097,8 @@ def _bellman_v_numbers(
             grids=(_mdp_grid(mdp), _values_grid(mdp, V, Text("Current V", "当前 V"))),
         )
     ]
+    if terminal_step:
+        steps.append(terminal_step)
     new = list(V)
     lines = []
     for s in range(mdp.n):
@@ -1054,6 +1146,7 @@ BELLMAN_V_PARAMS = [
         default=None,
         required=False,
     ),
+    TERMINAL,
 ]
 
 
@@ -1069,8 +1162,9 @@ def bellman_v(
     policy: Any = None,
     method: str = "expectation",
     state: Any = None,
+    terminal: str = "zero",
 ) -> Solution:
-    return _bellman_v_numbers(transitions, values, gamma, policy, method, state)
+    return _bellman_v_numbers(transitions, values, gamma, policy, method, state, terminal)
 
 
 def _only(sol: Solution, *keys: str) -> dict[str, Any]:
@@ -1078,62 +1172,43 @@ def _only(sol: Solution, *keys: str) -> dict[str, Any]:
 
 
 @mistake("rl.bellman_v", "gamma_forgotten")
-def _bv_gamma(
-    transitions: Any, values: Any = None, policy: Any = None, method: str = "expectation", state: Any = None, **_: Any
-) -> dict[str, Any]:
-    return _only(_bellman_v_numbers(transitions, values, 1.0, policy, method, state), "values", "v")
+def _bv_gamma(**inputs: Any) -> dict[str, Any]:
+    return _only(_bellman_v_numbers(**{**inputs, "gamma": 1.0}), "values", "v")
 
 
 @mistake("rl.bellman_v", "max_instead_of_expectation")
-def _bv_max(
-    transitions: Any,
-    values: Any = None,
-    gamma: Any = 1.0,
-    policy: Any = None,
-    method: str = "expectation",
-    state: Any = None,
-) -> dict[str, Any]:
+def _bv_max(method: str = "expectation", **inputs: Any) -> dict[str, Any]:
     """Takes the best action although the question evaluates a given policy."""
     if method != "expectation":
         return {}
-    return _only(
-        _bellman_v_numbers(transitions, values, gamma, policy, method, state, force_optimal=True), "values", "v"
-    )
+    return _only(_bellman_v_numbers(method=method, **inputs, force_optimal=True), "values", "v")
 
 
 @mistake("rl.bellman_v", "mean_instead_of_max")
-def _bv_mean(
-    transitions: Any,
-    values: Any = None,
-    gamma: Any = 1.0,
-    policy: Any = None,
-    method: str = "expectation",
-    state: Any = None,
-) -> dict[str, Any]:
+def _bv_mean(method: str = "expectation", **inputs: Any) -> dict[str, Any]:
     """Averages the actions (uniform policy) although the optimality equation takes the max."""
     if method != "optimality":
         return {}
-    return _only(
-        _bellman_v_numbers(transitions, values, gamma, policy, method, state, force_optimal=False, force_uniform=True),
-        "values",
-        "v",
-    )
+    return _only(_bellman_v_numbers(method=method, **inputs, force_optimal=False, force_uniform=True), "values", "v")
 
 
 def _bellman_q_numbers(
     transitions: Any,
     state: Any,
     action: Any,
-    gamma: Any,
-    values: Any,
-    q: Any,
-    policy: Any,
-    method: str,
+    gamma: Any = 1.0,
+    values: Any = None,
+    q: Any = None,
+    policy: Any = None,
+    method: str = "expectation",
+    terminal: Any = "zero",
+    *,
     force_optimal: bool | None = None,
 ) -> Solution:
     q_rows = _q_table(q) if q is not None else None
     hint = max(len(_vector(values, "values")), len(q_rows or []))
     mdp = _parse_mdp(transitions, hint)
+    keep = _keep_terminal(terminal)
     g = _gamma(gamma)
     optimal = _check_method(method) if force_optimal is None else force_optimal
     pi = _parse_policy(policy, mdp)
@@ -1141,17 +1216,19 @@ def _bellman_q_numbers(
     if (s, a) not in mdp.outcomes:
         raise _err(f"action a{a} has no transitions in state s{s}", f"状态 s{s} 下的动作 a{a} 没有状态转移")
     steps: list[Step] = [Step(Text("The MDP", "MDP"), grids=(_mdp_grid(mdp),))]
+    V, terminal_step = _terminal_values(mdp, _initial_values(values, mdp), keep)
+    if terminal_step:
+        steps.append(terminal_step)
     if q_rows:
         if len(q_rows) != mdp.n:
             raise _err(
                 f"q needs one row per state ({mdp.n} rows), got {len(q_rows)}",
                 f"q 需要每个状态一行（{mdp.n} 行），给了 {len(q_rows)} 行",
             )
-        V = [0.0] * mdp.n
         lines = []
         for s2 in sorted({x for x, _, _ in mdp.outcomes[(s, a)]}):
             if mdp.terminal(s2):
-                lines.append(f"{mdp.state_names[s2]} is terminal: its value is 0")
+                lines.append(f"V({mdp.state_names[s2]}) = {_n(V[s2])} (T)")
                 continue
             acts = mdp.avail[s2]
             if max(acts) >= len(q_rows[s2]):
@@ -1184,7 +1261,6 @@ def _bellman_q_numbers(
             )
         )
     else:
-        V = _initial_values(values, mdp)
         steps.append(Step(Text("Given values V(s')", "给定的 V(s')"), grids=(_values_grid(mdp, V, Text("V", "V")),)))
     value, text = _q_value(mdp, s, a, V, g, True)
     steps.append(
@@ -1218,6 +1294,7 @@ BELLMAN_Q_PARAMS = [
     ),
     POLICY,
     METHOD,
+    TERMINAL,
 ]
 
 
@@ -1235,58 +1312,29 @@ def bellman_q(
     q: Any = None,
     policy: Any = None,
     method: str = "expectation",
+    terminal: str = "zero",
 ) -> Solution:
-    return _bellman_q_numbers(transitions, state, action, gamma, values, q, policy, method)
+    return _bellman_q_numbers(transitions, state, action, gamma, values, q, policy, method, terminal)
 
 
 @mistake("rl.bellman_q", "gamma_forgotten")
-def _bq_gamma(
-    transitions: Any,
-    state: Any,
-    action: Any,
-    values: Any = None,
-    q: Any = None,
-    policy: Any = None,
-    method: str = "expectation",
-    **_: Any,
-) -> dict[str, Any]:
-    return _only(_bellman_q_numbers(transitions, state, action, 1.0, values, q, policy, method), "q")
+def _bq_gamma(**inputs: Any) -> dict[str, Any]:
+    return _only(_bellman_q_numbers(**{**inputs, "gamma": 1.0}), "q")
 
 
 @mistake("rl.bellman_q", "max_instead_of_expectation")
-def _bq_max(
-    transitions: Any,
-    state: Any,
-    action: Any,
-    gamma: Any = 1.0,
-    values: Any = None,
-    q: Any = None,
-    policy: Any = None,
-    method: str = "expectation",
-) -> dict[str, Any]:
+def _bq_max(method: str = "expectation", q: Any = None, **inputs: Any) -> dict[str, Any]:
     if method != "expectation" or q is None:
         return {}
-    return _only(
-        _bellman_q_numbers(transitions, state, action, gamma, values, q, policy, method, force_optimal=True), "q"
-    )
+    return _only(_bellman_q_numbers(method=method, q=q, **inputs, force_optimal=True), "q")
 
 
 @mistake("rl.bellman_q", "mean_instead_of_max")
-def _bq_mean(
-    transitions: Any,
-    state: Any,
-    action: Any,
-    gamma: Any = 1.0,
-    values: Any = None,
-    q: Any = None,
-    method: str = "expectation",
-    **_: Any,
-) -> dict[str, Any]:
+def _bq_mean(method: str = "expectation", q: Any = None, **inputs: Any) -> dict[str, Any]:
     if method != "optimality" or q is None:
         return {}
-    return _only(
-        _bellman_q_numbers(transitions, state, action, gamma, values, q, None, method, force_optimal=False), "q"
-    )
+    inputs.pop("policy", None)  # averaging means the uniform policy, whatever policy was given
+    return _only(_bellman_q_numbers(method=method, q=q, **inputs, force_optimal=False), "q")
 
 
 # --------------------------------------------------------------------------- sweeps on explicit MDPs
@@ -1397,17 +1445,19 @@ def _sweep_steps(mdp: _MDP, run: _Run, inplace: bool, optimal: bool, gamma: floa
 
 def _policy_evaluation_solution(
     transitions: Any,
-    policy: Any,
-    gamma: Any,
-    sweeps: Any,
-    inplace: bool,
-    values: Any,
-    tol: Any,
+    policy: Any = None,
+    gamma: Any = 1.0,
+    sweeps: Any = "converge",
+    inplace: bool = False,
+    values: Any = None,
+    tol: Any = 1e-6,
+    terminal: Any = "zero",
+    *,
     optimal: bool = False,
     uniform: bool = False,
 ) -> Solution:
     mdp = _parse_mdp(transitions, len(_vector(values, "values")))
-    V0 = _initial_values(values, mdp)
+    V0, terminal_step = _terminal_values(mdp, _initial_values(values, mdp), _keep_terminal(terminal))
     g = _gamma(gamma)
     k = _parse_sweeps(sweeps)
     pi = _uniform(mdp) if uniform else _parse_policy(policy, mdp)
@@ -1418,6 +1468,7 @@ def _policy_evaluation_solution(
             note=None if optimal else Text(f"Policy: {_policy_text(mdp, pi)}", f"策略：{_policy_text(mdp, pi)}"),
             grids=(_mdp_grid(mdp), _values_grid(mdp, V0, Text("V₀", "V₀"), "V₀")),
         ),
+        *([terminal_step] if terminal_step else []),
         *_sweep_steps(mdp, run, bool(inplace), optimal, g, None),
     ]
     answers: dict[str, Any] = {"values": run.history[-1], "sweeps": run.sweeps}
@@ -1465,7 +1516,7 @@ def _policy_evaluation_solution(
     return Solution(answers=answers, steps=steps)
 
 
-PE_PARAMS = [TRANSITIONS, POLICY, GAMMA, SWEEPS, INPLACE, VALUES, TOL]
+PE_PARAMS = [TRANSITIONS, POLICY, GAMMA, SWEEPS, INPLACE, VALUES, TOL, TERMINAL]
 
 
 @solver(
@@ -1484,58 +1535,35 @@ def policy_evaluation(
     inplace: bool = False,
     values: Any = None,
     tol: Any = 1e-6,
+    terminal: str = "zero",
 ) -> Solution:
-    return _policy_evaluation_solution(transitions, policy, gamma, sweeps, inplace, values, tol)
+    return _policy_evaluation_solution(transitions, policy, gamma, sweeps, inplace, values, tol, terminal)
 
 
 @mistake("rl.policy_evaluation", "inplace_sweep")
-def _pe_inplace(
-    transitions: Any,
-    policy: Any = None,
-    gamma: Any = 1.0,
-    sweeps: Any = "converge",
-    inplace: bool = False,
-    values: Any = None,
-    tol: Any = 1e-6,
-) -> dict[str, Any]:
+def _pe_inplace(inplace: bool = False, **inputs: Any) -> dict[str, Any]:
     """Updates in place although the question asks for synchronous sweeps."""
     if inplace:
         return {}
-    return _only(_policy_evaluation_solution(transitions, policy, gamma, sweeps, True, values, tol), "values")
+    return _only(_policy_evaluation_solution(inplace=True, **inputs), "values")
 
 
 @mistake("rl.policy_evaluation", "synchronous_sweep")
-def _pe_sync(
-    transitions: Any,
-    policy: Any = None,
-    gamma: Any = 1.0,
-    sweeps: Any = "converge",
-    inplace: bool = False,
-    values: Any = None,
-    tol: Any = 1e-6,
-) -> dict[str, Any]:
+def _pe_sync(inplace: bool = False, **inputs: Any) -> dict[str, Any]:
     """Keeps two arrays although the question asks for in-place sweeps."""
     if not inplace:
         return {}
-    return _only(_policy_evaluation_solution(transitions, policy, gamma, sweeps, False, values, tol), "values")
+    return _only(_policy_evaluation_solution(inplace=False, **inputs), "values")
 
 
 @mistake("rl.policy_evaluation", "gamma_forgotten")
-def _pe_gamma(
-    transitions: Any,
-    policy: Any = None,
-    sweeps: Any = "converge",
-    inplace: bool = False,
-    values: Any = None,
-    tol: Any = 1e-6,
-    **_: Any,
-) -> dict[str, Any]:
+def _pe_gamma(sweeps: Any = "converge", **inputs: Any) -> dict[str, Any]:
     if _parse_sweeps(sweeps) is None:
         return {}  # with γ = 1 the values may not converge at all
-    return _only(_policy_evaluation_solution(transitions, policy, 1.0, sweeps, inplace, values, tol), "values")
+    return _only(_policy_evaluation_solution(**{**inputs, "sweeps": sweeps, "gamma": 1.0}), "values")
 
 
-VI_PARAMS = [TRANSITIONS, GAMMA, SWEEPS, INPLACE, VALUES, TOL]
+VI_PARAMS = [TRANSITIONS, GAMMA, SWEEPS, INPLACE, VALUES, TOL, TERMINAL]
 
 
 @solver(
@@ -1553,70 +1581,40 @@ def value_iteration(
     inplace: bool = False,
     values: Any = None,
     tol: Any = 1e-6,
+    terminal: str = "zero",
 ) -> Solution:
-    return _policy_evaluation_solution(transitions, None, gamma, sweeps, inplace, values, tol, optimal=True)
+    return _policy_evaluation_solution(transitions, None, gamma, sweeps, inplace, values, tol, terminal, optimal=True)
 
 
 @mistake("rl.value_iteration", "inplace_sweep")
-def _vi_inplace(
-    transitions: Any,
-    gamma: Any = 1.0,
-    sweeps: Any = "converge",
-    inplace: bool = False,
-    values: Any = None,
-    tol: Any = 1e-6,
-) -> dict[str, Any]:
+def _vi_inplace(inplace: bool = False, sweeps: Any = "converge", **inputs: Any) -> dict[str, Any]:
     if inplace or _parse_sweeps(sweeps) is None:
         return {}
-    return _only(
-        _policy_evaluation_solution(transitions, None, gamma, sweeps, True, values, tol, optimal=True), "values"
-    )
+    return _only(_policy_evaluation_solution(inplace=True, sweeps=sweeps, **inputs, optimal=True), "values")
 
 
 @mistake("rl.value_iteration", "synchronous_sweep")
-def _vi_sync(
-    transitions: Any,
-    gamma: Any = 1.0,
-    sweeps: Any = "converge",
-    inplace: bool = False,
-    values: Any = None,
-    tol: Any = 1e-6,
-) -> dict[str, Any]:
+def _vi_sync(inplace: bool = False, sweeps: Any = "converge", **inputs: Any) -> dict[str, Any]:
     if not inplace or _parse_sweeps(sweeps) is None:
         return {}
-    return _only(
-        _policy_evaluation_solution(transitions, None, gamma, sweeps, False, values, tol, optimal=True), "values"
-    )
+    return _only(_policy_evaluation_solution(inplace=False, sweeps=sweeps, **inputs, optimal=True), "values")
 
 
 @mistake("rl.value_iteration", "gamma_forgotten")
-def _vi_gamma(
-    transitions: Any, sweeps: Any = "converge", inplace: bool = False, values: Any = None, tol: Any = 1e-6, **_: Any
-) -> dict[str, Any]:
+def _vi_gamma(sweeps: Any = "converge", **inputs: Any) -> dict[str, Any]:
     if _parse_sweeps(sweeps) is None:
         return {}
     return _only(
-        _policy_evaluation_solution(transitions, None, 1.0, sweeps, inplace, values, tol, optimal=True),
-        "values",
-        "policy",
+        _policy_evaluation_solution(**{**inputs, "sweeps": sweeps, "gamma": 1.0}, optimal=True), "values", "policy"
     )
 
 
 @mistake("rl.value_iteration", "mean_instead_of_max")
-def _vi_mean(
-    transitions: Any,
-    gamma: Any = 1.0,
-    sweeps: Any = "converge",
-    inplace: bool = False,
-    values: Any = None,
-    tol: Any = 1e-6,
-) -> dict[str, Any]:
+def _vi_mean(sweeps: Any = "converge", **inputs: Any) -> dict[str, Any]:
     """Averages over actions (evaluates the random policy) instead of taking the best action."""
     if _parse_sweeps(sweeps) is None:
         return {}
-    return _only(
-        _policy_evaluation_solution(transitions, None, gamma, sweeps, inplace, values, tol, uniform=True), "values"
-    )
+    return _only(_policy_evaluation_solution(sweeps=sweeps, **inputs, uniform=True), "values")
 
 
 # --------------------------------------------------------------------------- policy iteration
@@ -1747,15 +1745,18 @@ def _policy_iteration_run(
             required=False,
         ),
         VALUES,
+        TERMINAL,
     ],
     Text(
         "policy iteration on a small MDP: evaluate, improve, repeat until stable",
         "小型 MDP 上的策略迭代：评估、改进，直到策略不变",
     ),
 )
-def policy_iteration(transitions: Any, gamma: Any = 1.0, policy: Any = None, values: Any = None) -> Solution:
+def policy_iteration(
+    transitions: Any, gamma: Any = 1.0, policy: Any = None, values: Any = None, terminal: str = "zero"
+) -> Solution:
     mdp = _parse_mdp(transitions, len(_vector(values, "values")))
-    V0 = _initial_values(values, mdp)
+    V0, terminal_step = _terminal_values(mdp, _initial_values(values, mdp), _keep_terminal(terminal))
     g = _gamma(gamma)
     pi = _parse_policy(policy, mdp)
     intro = Step(
@@ -1773,14 +1774,17 @@ def policy_iteration(transitions: Any, gamma: Any = 1.0, policy: Any = None, val
         )
     )
     return Solution(
-        answers={"values": V, "policy": _policy_answer(best), "iterations": iterations}, steps=[intro, *steps]
+        answers={"values": V, "policy": _policy_answer(best), "iterations": iterations},
+        steps=[intro, *([terminal_step] if terminal_step else []), *steps],
     )
 
 
 @mistake("rl.policy_iteration", "gamma_forgotten")
-def _pi_gamma(transitions: Any, policy: Any = None, values: Any = None, **_: Any) -> dict[str, Any]:
+def _pi_gamma(
+    transitions: Any, policy: Any = None, values: Any = None, terminal: str = "zero", **_: Any
+) -> dict[str, Any]:
     try:
-        sol = policy_iteration(transitions, 1.0, policy, values)
+        sol = policy_iteration(transitions, 1.0, policy, values, terminal)
     except SolverInputError:
         return {}
     return _only(sol, "values")
