@@ -1,16 +1,96 @@
-"""Numeric helpers shared by the solvers: reading vector and matrix inputs, sigmoid, softmax.
+"""Numeric helpers shared by the solvers: reading number, vector and matrix inputs, sigmoid, softmax.
 
-Inputs arrive as Python lists from the calculator or the bank; these turn them into float arrays
-or raise a bilingual ``SolverInputError`` that names the parameter.
+Inputs arrive as Python lists from the calculator or the bank (or as text such as "1,2;3,4");
+these turn them into floats, lists or arrays, or raise a bilingual ``SolverInputError`` that names
+the parameter. ``as_vector``/``as_matrix`` give numpy arrays; the ``read_*`` family gives plain
+Python lists and also reads text with Unicode minus signs and full-width digits.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 import numpy as np
 
-from solvers.core import SolverInputError, Text
+from solvers.core import SolverInputError, Text, fmt_num, input_error
+
+
+def read_number(x: Any, name: str) -> float:
+    """A real number from a number or its text; a bool is refused."""
+    if isinstance(x, bool):
+        raise input_error(f"{name}: expected a number, got {x!r}", f"{name}：应为数字，给了 {x!r}")
+    try:
+        if isinstance(x, str):
+            return float(unicodedata.normalize("NFKC", x).replace("−", "-").strip())
+        return float(x)
+    except (TypeError, ValueError):
+        raise input_error(f"{name}: expected a number, got {x!r}", f"{name}：应为数字，给了 {x!r}") from None
+
+
+def read_probability(x: Any, name: str) -> float:
+    """A number in [0, 1]."""
+    p = read_number(x, name)
+    if not 0 <= p <= 1:
+        shown = fmt_num(p, 6).replace("-", "−")
+        raise input_error(
+            f"{name} is a probability and must lie in [0, 1], got {shown}",
+            f"{name} 是概率，必须在 [0, 1] 内，给了 {shown}",
+        )
+    return p
+
+
+def read_list(value: Any, name: str) -> list[float]:
+    """A flat list of numbers from a list/tuple (nested rows are flattened), a number, or text "1,2,3"."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).replace("−", "-")
+        return [read_number(x, name) for x in re.split(r"[,\s;]+", text.strip()) if x]
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, (int, float)):
+        return [read_number(value, name)]
+    out: list[float] = []
+    for item in value:
+        if isinstance(item, (list, tuple)):
+            out.extend(read_number(x, name) for x in item)
+        else:
+            out.append(read_number(item, name))
+    return out
+
+
+def read_rows(value: Any, width: int, name: str, layout: str) -> list[list[float]]:
+    """Rows of ``width`` numbers from a matrix, a flat list (length a multiple of ``width``) or text
+    "a,b,c;d,e,f". ``layout`` names the columns in the error message (e.g. "s,a,s',p,r")."""
+    if value is None:
+        return []
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).replace("−", "-")
+        rows: list[list[Any]] = [
+            re.split(r"[,\s]+", chunk.strip()) for chunk in re.split(r"[;\n|]", text) if chunk.strip()
+        ]
+    else:
+        seq = list(value)
+        if seq and all(not isinstance(x, (list, tuple)) for x in seq):
+            if len(seq) % width:
+                raise input_error(
+                    f"{name}: a flat list must hold a multiple of {width} numbers ({layout} per row), got {len(seq)}",
+                    f"{name}：平铺的列表长度必须是 {width} 的倍数（每行 {layout}），给了 {len(seq)} 个数",
+                )
+            rows = [seq[i : i + width] for i in range(0, len(seq), width)]
+        else:
+            rows = [list(r) for r in seq]
+    for row in rows:
+        if len(row) != width:
+            raise input_error(
+                f"{name}: every row must be {layout} ({width} numbers), got {len(row)} numbers",
+                f"{name}：每行必须是 {layout}（{width} 个数），有一行给了 {len(row)} 个数",
+            )
+    return [[read_number(x, name) for x in row] for row in rows]
 
 
 def as_vector(value: Any, name: str = "x") -> np.ndarray:

@@ -1,5 +1,10 @@
 """Number formatting for worked steps: proper minus signs, bracketed negatives in products,
-subscript indices. (The answers themselves are tidied by the registry, not here.)"""
+subscript and superscript indices, simple fractions. (The answers themselves are tidied by the
+registry, not here.)
+
+The public names take ``digits`` significant figures (6 by default); the underscored short forms
+(``_n``, ``_pn``, ``_v``, ``_m``, ``_cells``) are the 4-digit variants several topics print with.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +12,50 @@ from typing import Any
 
 from solvers.core import fmt_num
 
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUB = str.maketrans("0123456789-+t", "₀₁₂₃₄₅₆₇₈₉₋₊ₜ")
+_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def _sub(i: int) -> str:
-    """An index as Unicode subscript digits: 12 -> ₁₂."""
+def sub(i: Any) -> str:
+    """An index as Unicode subscript digits: 12 -> ₁₂ (also −, + and t: t-1 -> ₜ₋₁)."""
     return str(i).translate(_SUB)
+
+
+def sup(i: Any) -> str:
+    """An index as Unicode superscript digits: 12 -> ¹²."""
+    return str(i).translate(_SUP)
+
+
+def num(x: Any, digits: int = 6) -> str:
+    """A number for a step, with a true minus sign."""
+    return fmt_num(x, digits).replace("-", "−")
+
+
+def paren(x: Any, digits: int = 6) -> str:
+    """A number used as an operand: negative numbers in parentheses, so 0.9·(−2) reads right."""
+    text = num(x, digits)
+    return f"({text})" if text.startswith("−") else text
+
+
+def prob(p: float) -> str:
+    """A probability, as 1/k when it is one without a short decimal (1/3, 1/4, 1/6 …)."""
+    for k in (3, 4, 6, 7, 9, 11, 12):
+        if abs(p - 1 / k) < 1e-12:
+            return f"1/{k}"
+    return num(p)
+
+
+_sub = sub
 
 
 def _n(x: Any, digits: int = 4) -> str:
     """A number for a step, with a proper minus sign."""
-    return fmt_num(float(x), digits).replace("-", "−")
+    return num(float(x), digits)
 
 
 def _pn(x: Any, digits: int = 4) -> str:
     """Like ``_n`` but negative numbers are wrapped in parentheses (for products)."""
-    s = _n(x, digits)
-    return f"({s})" if s.startswith("−") else s
+    return paren(float(x), digits)
 
 
 def _v(values: Any, digits: int = 4) -> str:
