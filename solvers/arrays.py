@@ -108,6 +108,21 @@ def as_vector(value: Any, name: str = "x") -> np.ndarray:
     return arr
 
 
+def as_flat_vector(value: Any, name: str) -> np.ndarray:
+    """Any non-empty array of finite numbers (or a single number) read flat as a float vector."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = [value]
+    try:
+        arr = np.asarray(value, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise SolverInputError(Text(f"{name} must be a list of numbers", f"{name} 必须是一组数")) from None
+    if arr.size == 0:
+        raise SolverInputError(Text(f"{name} is empty", f"{name} 为空"))
+    if not np.all(np.isfinite(arr)):
+        raise SolverInputError(Text(f"{name} contains a non-finite number", f"{name} 含有非有限的数"))
+    return arr
+
+
 def as_matrix(value: Any, name: str = "x") -> np.ndarray:
     """A non-empty 2-D float array (a flat list is one row), rows of equal length."""
     try:

@@ -25,10 +25,12 @@ from typing import Any
 
 import numpy as np
 
+from solvers.arrays import as_flat_vector as as_vector
 from solvers.arrays import sigmoid as _sigmoid
 from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num
-from solvers.optim import as_vector, compile_loss, fp, fv, sub
+from solvers.optim.loss import compile_loss
 from solvers.registry import mistake, solver
+from solvers.textfmt import fp, fv, sub
 
 GD_METHODS = ("batch", "sgd", "minibatch")
 MODELS = ("linear", "logistic")

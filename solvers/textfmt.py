@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from solvers.core import fmt_num
+from solvers.core import fmt_num, fmt_vector
 
 _SUB = str.maketrans("0123456789-+t", "₀₁₂₃₄₅₆₇₈₉₋₊ₜ")
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -35,6 +35,32 @@ def paren(x: Any, digits: int = 6) -> str:
     """A number used as an operand: negative numbers in parentheses, so 0.9·(−2) reads right."""
     text = num(x, digits)
     return f"({text})" if text.startswith("−") else text
+
+
+def sig6(x: Any) -> str:
+    """Six significant figures, as ``fmt_num`` writes them (ASCII minus)."""
+    return fmt_num(x, 6)
+
+
+def fv(values: Any, digits: int = 6) -> str:
+    """A vector for a worked step (any shape, read flat); a one-element vector is shown as a plain number."""
+    seq = tolist(values)
+    if len(seq) == 1:
+        return fmt_num(seq[0], digits)
+    return fmt_vector(seq, digits)
+
+
+def fp(values: Any, digits: int = 6) -> str:
+    """Like ``fv`` but a negative scalar gets parentheses, so ``0.9·(−2)`` reads right."""
+    text = fv(values, digits)
+    return f"({text})" if text.startswith("-") else text
+
+
+def tolist(values: Any) -> list[float]:
+    """Any number, sequence or array as a flat list of Python floats."""
+    import numpy as np
+
+    return [float(v) for v in np.asarray(values, dtype=float).reshape(-1)]
 
 
 def prob(p: float) -> str:
