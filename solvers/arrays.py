@@ -108,6 +108,21 @@ def as_vector(value: Any, name: str = "x") -> np.ndarray:
     return arr
 
 
+def as_any_vector(value: Any, name: str) -> np.ndarray:
+    """A 1-D vector, or a 1×n / n×1 matrix read as one."""
+    try:
+        arr = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is not None and arr.ndim == 2 and 1 in arr.shape:
+        arr = arr.reshape(-1)
+    if arr is None or arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
+        raise SolverInputError(
+            Text(f"{name} must be a vector of numbers (e.g. 1,2,3)", f"{name} 必须是数字向量（如 1,2,3）")
+        )
+    return arr
+
+
 def as_flat_vector(value: Any, name: str) -> np.ndarray:
     """Any non-empty array of finite numbers (or a single number) read flat as a float vector."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -14,12 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from solvers.arrays import as_any_vector as as_vector
 from solvers.arrays import as_matrix, softmax
 from solvers.core import (
     Grid,
     ParamSpec,
     Solution,
-    SolverInputError,
     Step,
     Text,
     fmt_matrix,
@@ -27,48 +27,16 @@ from solvers.core import (
     fmt_shape,
     fmt_vector,
 )
+from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
+from solvers.textfmt import labels, rounded
 
 MASKS = ("none", "causal", "padding")
 SCORINGS = ("dot", "scaled", "additive", "bilinear", "cosine")
 MINUS_INF = "−∞"
 
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
 
 # --------------------------------------------------------------------------- helpers
-
-
-def labels(prefix: str, n: int) -> list[str]:
-    """q₁, q₂, … (1-based, as on paper)."""
-    if not prefix or prefix.endswith(" "):
-        return [f"{prefix}{i + 1}" for i in range(n)]
-    return [f"{prefix}{str(i + 1).translate(_SUB)}" for i in range(n)]
-
-
-def rounded(a: Any, digits: int = 4) -> list[Any]:
-    """A matrix or vector rounded for display in a Grid (answers keep full precision)."""
-    arr = np.asarray(a, dtype=float)
-    return np.round(arr, digits).tolist()
-
-
-def as_vector(value: Any, name: str) -> np.ndarray:
-    """Read a vector parameter (a 1×n or n×1 matrix is accepted too)."""
-    try:
-        arr = np.array(value, dtype=float)
-    except (TypeError, ValueError):
-        arr = None
-    if arr is not None and arr.ndim == 2 and 1 in arr.shape:
-        arr = arr.reshape(-1)
-    if arr is None or arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
-        raise SolverInputError(
-            Text(f"{name} must be a vector of numbers (e.g. 1,2,3)", f"{name} 必须是数字向量（如 1,2,3）")
-        )
-    return arr
-
-
-def _shape_error(en: str, zh: str) -> SolverInputError:
-    return SolverInputError(Text(en, zh))
 
 
 def mask_matrix(kind: str, n_q: int, n_k: int, valid: int | None) -> np.ndarray | None:
@@ -77,21 +45,21 @@ def mask_matrix(kind: str, n_q: int, n_k: int, valid: int | None) -> np.ndarray 
         return None
     if kind == "causal":
         if n_q != n_k:
-            raise _shape_error(
+            raise _err(
                 f"a causal (sequence) mask needs as many queries as keys (got {n_q} and {n_k})",
                 f"因果（序列）掩码要求查询数与键数相同（给了 {n_q} 和 {n_k}）",
             )
         return np.triu(np.ones((n_q, n_k), dtype=bool), k=1)
     if kind == "padding":
         if valid is None or not 1 <= int(valid) <= n_k:
-            raise _shape_error(
+            raise _err(
                 f"a padding mask needs valid = number of real (non-padding) keys, between 1 and {n_k}",
                 f"填充掩码需要 valid = 真实（非填充）键的个数，取值 1 到 {n_k}",
             )
         m = np.zeros((n_q, n_k), dtype=bool)
         m[:, int(valid) :] = True
         return m
-    raise _shape_error(
+    raise _err(
         f"unknown mask {kind!r}: use none, causal or padding", f"未知的掩码 {kind!r}：请用 none、causal 或 padding"
     )
 
@@ -228,12 +196,12 @@ def _attention_core(
 
 def _check_qkv(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> None:
     if q.shape[1] != k.shape[1]:
-        raise _shape_error(
+        raise _err(
             f"Q and K need the same number of columns d_k (got {q.shape[1]} and {k.shape[1]})",
             f"Q 和 K 的列数 d_k 必须相同（给了 {q.shape[1]} 和 {k.shape[1]}）",
         )
     if k.shape[0] != v.shape[0]:
-        raise _shape_error(
+        raise _err(
             f"K and V need one row per key: same number of rows (got {k.shape[0]} and {v.shape[0]})",
             f"K 和 V 每行对应一个键，行数必须相同（给了 {k.shape[0]} 和 {v.shape[0]}）",
         )
@@ -428,12 +396,12 @@ def _self_qkv(
     ws = [as_matrix(w, name) for w, name in ((wq, "W_Q"), (wk, "W_K"), (wv, "W_V"))]
     for w, name in zip(ws, ("W_Q", "W_K", "W_V"), strict=True):
         if w.shape[0] != xm.shape[1]:
-            raise _shape_error(
+            raise _err(
                 f"{name} needs {xm.shape[1]} rows (one per column of X), got {w.shape[0]}",
                 f"{name} 的行数应为 {xm.shape[1]}（等于 X 的列数），给了 {w.shape[0]}",
             )
     if ws[0].shape[1] != ws[1].shape[1]:
-        raise _shape_error("W_Q and W_K need the same number of columns d_k", "W_Q 和 W_K 的列数 d_k 必须相同")
+        raise _err("W_Q and W_K need the same number of columns d_k", "W_Q 和 W_K 的列数 d_k 必须相同")
     q, k, v = xm @ ws[0], xm @ ws[1], xm @ ws[2]
     return xm, q, k, v, mask_matrix(mask, xm.shape[0], xm.shape[0], valid)
 
@@ -526,7 +494,7 @@ def _scores(
     xn = labels("x", n)
     if method in ("dot", "scaled", "cosine"):
         if d != qv.size:
-            raise _shape_error(
+            raise _err(
                 f"dot-product scoring needs x and q of the same length (got {d} and {qv.size})",
                 f"点积打分要求 x 和 q 的维数相同（给了 {d} 和 {qv.size}）",
             )
@@ -554,7 +522,7 @@ def _scores(
             return s, steps
         norms = np.linalg.norm(xm, axis=1) * np.linalg.norm(qv)
         if np.any(norms == 0):
-            raise _shape_error("cosine scoring needs non-zero vectors", "余弦打分要求向量非零")
+            raise _err("cosine scoring needs non-zero vectors", "余弦打分要求向量非零")
         s = dots / norms
         steps.append(
             Step(
@@ -567,10 +535,10 @@ def _scores(
         return s, steps
     if method == "bilinear":
         if w is None:
-            raise _shape_error("bilinear scoring needs W (d_x × d_q)", "双线性打分需要矩阵 W（d_x × d_q）")
+            raise _err("bilinear scoring needs W (d_x × d_q)", "双线性打分需要矩阵 W（d_x × d_q）")
         wt = w.T if variant == "w_transposed" else w
         if wt.shape != (d, qv.size):
-            raise _shape_error(
+            raise _err(
                 f"W must be {d}×{qv.size} (length of x by length of q), got {fmt_shape(w.shape)}",
                 f"W 的形状应为 {d}×{qv.size}（x 的维数 × q 的维数），给了 {fmt_shape(w.shape)}",
             )
@@ -595,12 +563,12 @@ def _scores(
         return s, steps
     if method == "additive":
         if w is None or u is None or va is None:
-            raise _shape_error(
+            raise _err(
                 "additive scoring needs W (d_a × d_x), U (d_a × d_q) and va (length d_a)",
                 "加性打分需要 W（d_a × d_x）、U（d_a × d_q）和 va（长度 d_a）",
             )
         if w.shape[1] != d or u.shape[1] != qv.size or w.shape[0] != u.shape[0] or va.size != w.shape[0]:
-            raise _shape_error(
+            raise _err(
                 f"shapes do not fit: W must be d_a×{d}, U d_a×{qv.size}, va of length d_a",
                 f"形状不匹配：W 应为 d_a×{d}，U 为 d_a×{qv.size}，va 长度为 d_a",
             )
@@ -649,7 +617,7 @@ def _scores(
             )
         )
         return s, steps
-    raise _shape_error(f"unknown scoring {method!r}", f"未知的打分函数 {method!r}")
+    raise _err(f"unknown scoring {method!r}", f"未知的打分函数 {method!r}")
 
 
 def _score_inputs(
@@ -662,7 +630,7 @@ def _score_inputs(
     vv = as_vector(va, "va") if va is not None else None
     vals = as_matrix(values, "values") if values is not None else None
     if vals is not None and vals.shape[0] != xm.shape[0]:
-        raise _shape_error(
+        raise _err(
             f"values need one row per key ({xm.shape[0]} rows), got {vals.shape[0]}",
             f"值矩阵每个键对应一行（应有 {xm.shape[0]} 行），给了 {vals.shape[0]}",
         )
@@ -978,16 +946,16 @@ def multihead_counts(
 
 def _check_heads(d_model: int, heads: int, d_k: Any, d_v: Any) -> tuple[int, int]:
     if d_model <= 0 or heads <= 0:
-        raise _shape_error("d_model and heads must be positive", "d_model 和头数必须为正")
+        raise _err("d_model and heads must be positive", "d_model 和头数必须为正")
     if (not d_k or not d_v) and d_model % heads:
-        raise _shape_error(
+        raise _err(
             f"d_model = {d_model} is not divisible by {heads} heads: give d_k and d_v",
             f"d_model = {d_model} 不能被头数 {heads} 整除：请给出 d_k 和 d_v",
         )
     dk = int(d_k) if d_k else d_model // heads
     dv = int(d_v) if d_v else d_model // heads
     if dk <= 0 or dv <= 0:
-        raise _shape_error("d_k and d_v must be positive", "d_k 和 d_v 必须为正")
+        raise _err("d_k and d_v must be positive", "d_k 和 d_v 必须为正")
     return dk, dv
 
 
@@ -1050,7 +1018,7 @@ def multihead(
 ) -> Solution:
     d_model, heads = int(d_model), int(heads)
     if seq_len is not None and int(seq_len) <= 0:
-        raise _shape_error("seq_len must be positive", "序列长度必须为正")
+        raise _err("seq_len must be positive", "序列长度必须为正")
     dk, dv = _check_heads(d_model, heads, d_k, d_v)
     c = multihead_counts(d_model, heads, dk, dv, bias, output_proj)
     # without a sequence length the shapes are shown with the symbol n and not answered

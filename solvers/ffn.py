@@ -13,30 +13,19 @@ from typing import Any
 
 import numpy as np
 
-from solvers.activations import ACTIVATIONS, NAMES, grid_round, value
+from solvers.activations import ACTIVATIONS, NAMES, value
 from solvers.arrays import softmax
-from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num, fmt_vector
+from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.registry import carry, mistake, solver
-
-
-def _u(x: float, digits: int = 4) -> str:
-    return fmt_num(x, digits).replace("-", "−")
-
-
-def _p(x: float) -> str:
-    return f"({_u(x)})" if x < 0 else _u(x)
-
-
-_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+from solvers.textfmt import _n as _u
+from solvers.textfmt import _pn as _p
+from solvers.textfmt import _v as _vec
+from solvers.textfmt import grid_round, sup
 
 
 def _s(index: int) -> str:
     """Layer index as a superscript: ⁽²⁾."""
-    return f"⁽{str(index).translate(_SUP)}⁾"
-
-
-def _vec(values: Any) -> str:
-    return fmt_vector(values).replace("-", "−")
+    return f"⁽{sup(index)}⁾"
 
 
 _r = grid_round

@@ -27,23 +27,17 @@ import numpy as np
 
 from solvers.arrays import as_flat_vector as as_vector
 from solvers.arrays import sigmoid as _sigmoid
-from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num
+from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.optim.loss import compile_loss
 from solvers.registry import mistake, solver
 from solvers.textfmt import fp, fv, sub
+from solvers.textfmt import sig6 as _n
+from solvers.textfmt import tolist as _tolist
 
 GD_METHODS = ("batch", "sgd", "minibatch")
 MODELS = ("linear", "logistic")
 PENALTIES = ("l2", "l1", "decay")
 MAX_UPDATES = 100
-
-
-def _n(x: float) -> str:
-    return fmt_num(x, 6)
-
-
-def _tolist(arr: Any) -> list[float]:
-    return [float(v) for v in np.asarray(arr, dtype=float).reshape(-1)]
 
 
 def _args(values: np.ndarray) -> str:

@@ -19,46 +19,22 @@ from typing import Any
 
 import numpy as np
 
-from solvers.activations import NAMES, grid_round, value
-from solvers.arrays import as_matrix
-from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num, fmt_vector
+from solvers.activations import NAMES, value
+from solvers.arrays import as_matrix, as_vector
+from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.registry import carry, mistake, solver
+from solvers.textfmt import _n as _u
+from solvers.textfmt import _pn as _p
+from solvers.textfmt import _v as _vec
+from solvers.textfmt import grid_round
 
 DEFAULT_EPS = 1e-5
-
-
-def _u(x: float, digits: int = 4) -> str:
-    """A number for a Unicode step: true minus sign instead of the hyphen."""
-    return fmt_num(x, digits).replace("-", "−")
-
-
-def _p(x: float) -> str:
-    """A factor in a product: negative numbers in brackets, (−1)·2."""
-    return f"({_u(x)})" if x < 0 else _u(x)
-
-
-def _vec(values: Any) -> str:
-    return fmt_vector(values).replace("-", "−")
 
 
 _r = grid_round
 
 
 # --------------------------------------------------------------------------- input checks
-
-
-def as_vector(x: Any, name: str = "x") -> np.ndarray:
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        x = [x]
-    try:
-        arr = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise SolverInputError(Text(f"{name} must be a list of numbers", f"{name} 必须是一组数")) from None
-    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
-        raise SolverInputError(
-            Text(f"{name} must be a non-empty list of finite numbers", f"{name} 必须是非空的一组有限数")
-        )
-    return arr
 
 
 def per_feature(v: Any, n: int, name: str, default: float) -> np.ndarray:

@@ -19,20 +19,18 @@ from typing import Any
 
 import numpy as np
 
-from solvers.arrays import sigmoid
-from solvers.attention import as_matrix, as_vector, labels, rounded
-from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num, fmt_shape, fmt_vector
+from solvers.arrays import as_any_vector as as_vector
+from solvers.arrays import as_matrix, sigmoid
+from solvers.core import Grid, ParamSpec, Solution, Step, Text, fmt_num, fmt_shape, fmt_vector
+from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
+from solvers.textfmt import labels, rounded
 
 CELLS = ("srn", "lstm", "gru")
 BLOCKS = {"srn": 1, "gru": 3, "lstm": 4}
 CONVENTIONS = ("textbook", "pytorch")
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 TRENDS = ("vanishing", "exploding", "stable")
-
-
-def _err(en: str, zh: str) -> SolverInputError:
-    return SolverInputError(Text(en, zh))
 
 
 def activate(name: str, z: Any) -> np.ndarray:

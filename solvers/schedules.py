@@ -18,8 +18,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from solvers.core import ParamSpec, Solution, SolverInputError, Step, Text, fmt_num
+from solvers.core import ParamSpec, Solution, Step, Text, fmt_num
+from solvers.core import input_error as _bad
 from solvers.registry import mistake, solver
+from solvers.textfmt import sub as _sub
 
 SCHEDULES = ("piecewise", "inverse-time", "exponential", "natural-exponential", "cosine", "warmup", "cyclic", "restart")
 AFTER_WARMUP = ("cosine", "constant", "exponential", "natural-exponential", "inverse-time")
@@ -30,21 +32,11 @@ AFTER_NAMES = {
     "natural-exponential": Text("natural exponential decay", "自然指数衰减"),
     "inverse-time": Text("inverse time decay", "逆时衰减"),
 }
-_SUB_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def _n(x: float) -> str:
     """Six significant figures; round-off such as cos(π/2) = 6×10⁻¹⁷ is shown as 0."""
     return fmt_num(0.0 if abs(x) < 1e-12 else x, 6)
-
-
-def _sub(i: int) -> str:
-    """An index as Unicode subscript digits: 12 -> ₁₂."""
-    return str(i).translate(_SUB_DIGITS)
-
-
-def _bad(en: str, zh: str) -> SolverInputError:
-    return SolverInputError(Text(en, zh))
 
 
 def _need(name: str, value: Any) -> Any:

@@ -8,6 +8,7 @@ The public names take ``digits`` significant figures (6 by default); the undersc
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from solvers.core import fmt_num, fmt_vector
@@ -94,3 +95,32 @@ def _m(rows: Any, digits: int = 6) -> str:
 
 def _cells(rows: Any, digits: int = 4) -> list[list[str]]:
     return [[_n(v, digits) for v in row] for row in rows]
+
+
+def labels(prefix: str, n: int) -> list[str]:
+    """q₁, q₂, … (1-based, as on paper); a prefix ending in a space gets plain digits."""
+    if not prefix or prefix.endswith(" "):
+        return [f"{prefix}{i + 1}" for i in range(n)]
+    return [f"{prefix}{sub(i + 1)}" for i in range(n)]
+
+
+def rounded(a: Any, digits: int = 4) -> list[Any]:
+    """A matrix or vector rounded to ``digits`` decimals for display in a Grid (answers keep full precision)."""
+    import numpy as np
+
+    arr = np.asarray(a, dtype=float)
+    return np.round(arr, digits).tolist()
+
+
+def grid_round(x: Any, digits: int = 4) -> Any:
+    """Round a number, or a nested list/array of numbers, to ``digits`` significant figures for
+    display inside a grid (answers keep full precision): 0.000868 stays 0.000868, not 0.0009."""
+    if hasattr(x, "tolist"):
+        x = x.tolist()
+    if isinstance(x, (list, tuple)):
+        return [grid_round(v, digits) for v in x]
+    value = float(x)
+    if not math.isfinite(value) or value.is_integer():
+        return value + 0.0
+    whole = len(str(int(abs(value)))) if abs(value) >= 1 else 0  # never round away integer digits
+    return float(f"{value:.{max(digits, whole + 1)}g}") + 0.0

@@ -15,12 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from solvers.attention import as_matrix, as_vector, labels, multihead_counts, rounded
+from solvers.arrays import as_any_vector as as_vector
+from solvers.arrays import as_matrix
+from solvers.attention import multihead_counts
 from solvers.core import (
     Grid,
     ParamSpec,
     Solution,
-    SolverInputError,
     Step,
     Text,
     fmt_matrix,
@@ -28,13 +29,11 @@ from solvers.core import (
     fmt_shape,
     fmt_vector,
 )
+from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
+from solvers.textfmt import labels, rounded
 
 LAYERS = ("encoder", "decoder")
-
-
-def _err(en: str, zh: str) -> SolverInputError:
-    return SolverInputError(Text(en, zh))
 
 
 def _positive(**values: Any) -> None:
