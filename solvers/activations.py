@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from solvers import safe_expr as se
+from solvers.arrays import as_vector as as_array
 from solvers.arrays import sigmoid
 from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num, fmt_vector
 from solvers.registry import mistake, solver
@@ -47,21 +48,6 @@ NAMES = {
 
 
 _r = grid_round
-
-
-def as_array(values: Any, name: str) -> np.ndarray:
-    """A 1-D float array from a number or a list of numbers, or a bilingual input error."""
-    if isinstance(values, (int, float)) and not isinstance(values, bool):
-        values = [values]
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise SolverInputError(Text(f"{name} must be a list of numbers", f"{name} 必须是一组数")) from None
-    if arr.ndim != 1 or arr.size == 0:
-        raise SolverInputError(Text(f"{name} must be a non-empty list of numbers", f"{name} 必须是非空的一组数"))
-    if not np.all(np.isfinite(arr)):
-        raise SolverInputError(Text(f"{name} contains a value that is not finite", f"{name} 中有非有限数"))
-    return arr
 
 
 def check_function(function: str) -> str:
