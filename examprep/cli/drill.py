@@ -35,9 +35,10 @@ def drill(
     from examprep.store import Store
 
     language = lang_of(lang)
-    loaded = load_bank(bank, language)
+    loaded = load_bank(bank, language, topic)  # only this topic's templates are read
     if topic not in loaded.topics():
-        raise fail(t("unknown_topic", language, topic=topic, topics=", ".join(loaded.topics())), 2)
+        topics = load_bank(bank, language).topics()
+        raise fail(t("unknown_topic", language, topic=topic, topics=", ".join(topics)), 2)
     seed = seed if seed is not None else random.randrange(1, 100000)
     questions, errors = pick_questions(loaded, topic, count, seed)
     console = make_console()
