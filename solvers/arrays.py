@@ -3,18 +3,20 @@
 Inputs arrive as Python lists from the calculator or the bank (or as text such as "1,2;3,4");
 these turn them into floats, lists or arrays, or raise a bilingual ``SolverInputError`` that names
 the parameter. ``as_vector``/``as_matrix`` give numpy arrays; the ``read_*`` family gives plain
-Python lists and also reads text with Unicode minus signs and full-width digits.
+Python lists and also reads text with Unicode minus signs and full-width digits. numpy is
+imported by the functions that use it, so a solver that only reads lists never pays for it.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from solvers.core import SolverInputError, Text, fmt_num, input_error
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def read_number(x: Any, name: str) -> float:
@@ -95,6 +97,8 @@ def read_rows(value: Any, width: int, name: str, layout: str) -> list[list[float
 
 def as_vector(value: Any, name: str = "x") -> np.ndarray:
     """A non-empty 1-D float array; a single number is a vector of length 1."""
+    import numpy as np
+
     try:
         arr = np.atleast_1d(np.asarray(value, dtype=float))
     except (TypeError, ValueError):
@@ -110,6 +114,8 @@ def as_vector(value: Any, name: str = "x") -> np.ndarray:
 
 def as_any_vector(value: Any, name: str) -> np.ndarray:
     """A 1-D vector, or a 1×n / n×1 matrix read as one."""
+    import numpy as np
+
     try:
         arr = np.array(value, dtype=float)
     except (TypeError, ValueError):
@@ -125,6 +131,8 @@ def as_any_vector(value: Any, name: str) -> np.ndarray:
 
 def as_flat_vector(value: Any, name: str) -> np.ndarray:
     """Any non-empty array of finite numbers (or a single number) read flat as a float vector."""
+    import numpy as np
+
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = [value]
     try:
@@ -140,6 +148,8 @@ def as_flat_vector(value: Any, name: str) -> np.ndarray:
 
 def as_matrix(value: Any, name: str = "x") -> np.ndarray:
     """A non-empty 2-D float array (a flat list is one row), rows of equal length."""
+    import numpy as np
+
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -162,6 +172,8 @@ def as_matrix(value: Any, name: str = "x") -> np.ndarray:
 
 def sigmoid(z: Any) -> Any:
     """σ(z) = 1/(1 + exp(−z)) without overflow; a scalar in gives a float out."""
+    import numpy as np
+
     z = np.asarray(z, dtype=float)
     out = np.exp(-np.logaddexp(0.0, -z))
     return out if out.ndim else float(out)
@@ -173,6 +185,8 @@ def softmax(z: Any, mask: np.ndarray | None = None, axis: int = -1) -> np.ndarra
     Entries where ``mask`` is true get weight 0, as if their score were −∞; a slice that is
     entirely masked gets all zeros rather than NaN.
     """
+    import numpy as np
+
     s = np.array(z, dtype=float)
     if mask is not None:
         s = np.where(mask, -np.inf, s)
@@ -185,6 +199,8 @@ def softmax(z: Any, mask: np.ndarray | None = None, axis: int = -1) -> np.ndarra
 
 def log_softmax(z: Any, axis: int = -1) -> np.ndarray:
     """ln softmax(z) = z − logsumexp(z), finite even where softmax itself rounds to 0."""
+    import numpy as np
+
     s = np.asarray(z, dtype=float)
     top = np.max(s, axis=axis, keepdims=True)
     return s - top - np.log(np.sum(np.exp(s - top), axis=axis, keepdims=True))
@@ -193,6 +209,8 @@ def log_softmax(z: Any, axis: int = -1) -> np.ndarray:
 def bce_from_logits(y: Any, z: Any) -> np.ndarray:
     """Per-sample −[y ln σ(z) + (1 − y) ln(1 − σ(z))] = ln(1 + e^(−z)) or ln(1 + e^z), without
     forming σ(z), which rounds to exactly 0 or 1 once |z| passes about 37."""
+    import numpy as np
+
     y = np.asarray(y, dtype=float)
     z = np.asarray(z, dtype=float)
     return y * np.logaddexp(0.0, -z) + (1.0 - y) * np.logaddexp(0.0, z)

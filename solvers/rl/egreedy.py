@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from solvers.arrays import read_list as _vector
 from solvers.arrays import read_probability as _prob_param
 from solvers.core import ParamSpec, Solution, Step, Text
@@ -19,7 +17,7 @@ def _eps_greedy_numbers(q: Any, epsilon: Any) -> tuple[list[float], float, int]:
     eps = _prob_param(epsilon, "epsilon")
     if not values:
         raise _err("give Q(s,a) for every action, e.g. q=1,3,2", "请给出每个动作的 Q(s,a)，如 q=1,3,2")
-    greedy = int(np.argmax(values))
+    greedy = values.index(max(values))  # the first maximum, as argmax
     return values, eps, greedy
 
 

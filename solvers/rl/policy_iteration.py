@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from solvers.arrays import read_list as _vector
 from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.core import answers_only as _only
@@ -40,6 +38,8 @@ from solvers.textfmt import prob as _prob
 
 def _evaluate_exact(mdp: _MDP, pi: Policy, gamma: float, V0: list[float]) -> list[float]:
     """Solve V = r_π + γ·P_π·V (terminal values fixed) exactly."""
+    import numpy as np
+
     A = np.eye(mdp.n)
     b = np.zeros(mdp.n)
     for s in range(mdp.n):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from solvers.arrays import read_list as _vector
 from solvers.arrays import read_number as _num
 from solvers.arrays import read_probability as _prob_param
@@ -182,7 +180,7 @@ def _traj_no_policy(
 ) -> dict[str, Any]:
     """Multiplies only the transition probabilities (treats the agent's choices as certain)."""
     _, ps, _, _ = _trajectory_factors(pi, p, rewards, trajectory, transitions, policy)
-    return {"probability": _num(p0, "p0") * float(np.prod(ps))}
+    return {"probability": _num(p0, "p0") * _prod(ps)}
 
 
 @mistake("rl.trajectory_probability", "transition_forgotten")
@@ -197,7 +195,7 @@ def _traj_no_transition(
     **_: Any,
 ) -> dict[str, Any]:
     pis, _, _, _ = _trajectory_factors(pi, p, rewards, trajectory, transitions, policy)
-    return {"probability": _num(p0, "p0") * float(np.prod(pis))}
+    return {"probability": _num(p0, "p0") * _prod(pis)}
 
 
 @mistake("rl.trajectory_probability", "start_forgotten")
@@ -211,4 +209,10 @@ def _traj_no_start(
     **_: Any,
 ) -> dict[str, Any]:
     pis, ps, _, _ = _trajectory_factors(pi, p, rewards, trajectory, transitions, policy)
-    return {"probability": float(np.prod(pis) * np.prod(ps))}
+    return {"probability": _prod(pis) * _prod(ps)}
+
+
+def _prod(values: list[float]) -> float:
+    import numpy as np
+
+    return float(np.prod(values))
