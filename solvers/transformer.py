@@ -17,7 +17,7 @@ import numpy as np
 
 from solvers.arrays import as_any_vector as as_vector
 from solvers.arrays import as_matrix
-from solvers.attention import multihead_counts
+from solvers.attention.multihead import multihead_counts
 from solvers.core import (
     Grid,
     ParamSpec,
