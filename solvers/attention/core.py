@@ -109,74 +109,93 @@ def _attention_core(
     right = k if use_k else v
     output = weights @ right
     if steps is not None:
-        qn, kn = labels("q", n_q), labels("k", k.shape[0])
-        steps.append(
-            Step(
-                Text("Dot products of every query with every key", "每个查询向量与每个键向量做点积"),
-                formula="QKᵀ, (QKᵀ)_ij = q_i·k_j",
-                substituted=f"{fmt_matrix(q)} · {fmt_matrix(k)}ᵀ",
-                result=fmt_matrix(raw),
-                grids=(Grid.of(rounded(raw), qn, kn, Text("QKᵀ", "QKᵀ")),),
-            )
+        steps.extend(_attention_steps(q, k, v, raw, scores, weights, output, scale_mode, factor, mask))
+    return {"scores": scores.tolist(), "qk": raw.tolist(), "weights": weights.tolist(), "output": output.tolist()}
+
+
+def _attention_steps(
+    q: np.ndarray,
+    k: np.ndarray,
+    v: np.ndarray,
+    raw: np.ndarray,
+    scores: np.ndarray,
+    weights: np.ndarray,
+    output: np.ndarray,
+    scale_mode: str,
+    factor: float,
+    mask: np.ndarray | None,
+) -> list[Step]:
+    """The worked steps of one attention computation, from the numbers ``_attention_core`` computed."""
+    n_q, d_k = q.shape
+    steps: list[Step] = []
+    qn, kn = labels("q", n_q), labels("k", k.shape[0])
+    steps.append(
+        Step(
+            Text("Dot products of every query with every key", "每个查询向量与每个键向量做点积"),
+            formula="QKᵀ, (QKᵀ)_ij = q_i·k_j",
+            substituted=f"{fmt_matrix(q)} · {fmt_matrix(k)}ᵀ",
+            result=fmt_matrix(raw),
+            grids=(Grid.of(rounded(raw), qn, kn, Text("QKᵀ", "QKᵀ")),),
         )
-        if scale_mode == "sqrt":
-            steps.append(
-                Step(
-                    Text(
-                        f"Scale by √d_k = √{d_k} (d_k = number of columns of Q and K)",
-                        f"除以 √d_k = √{d_k}（d_k 为 Q、K 的列数）",
-                    ),
-                    formula="S = QKᵀ / √d_k",
-                    substituted=f"{fmt_matrix(raw)} / {fmt_num(factor, 5)}",
-                    result=fmt_matrix(scores),
-                    note=Text(
-                        "Without the scaling, large dot products push the softmax into saturation (tiny gradients).",
-                        "若不缩放，点积过大会使 softmax 饱和（梯度很小）。",
-                    ),
-                    grids=(Grid.of(rounded(scores), qn, kn, Text("S = QKᵀ/√d_k", "S = QKᵀ/√d_k")),),
-                )
-            )
-        else:
-            steps.append(
-                Step(
-                    Text("Plain dot-product scores (no scaling asked for)", "点积打分（题目不要求缩放）"),
-                    formula="S = QKᵀ",
-                    result=fmt_matrix(scores),
-                )
-            )
-        if mask is not None:
-            steps.append(
-                Step(
-                    Text(
-                        "Apply the mask: masked scores become −∞ so that exp(−∞) = 0",
-                        "加掩码：被遮住的分数置为 −∞，使 exp(−∞) = 0",
-                    ),
-                    formula="s_ij ← −∞",
-                    grids=(Grid.of(masked_cells(scores, mask), qn, kn, Text("masked S", "加掩码后的 S")),),
-                )
-            )
-        steps.extend(softmax_row_steps(scores, mask, weights, qn))
-        steps.append(
-            Step(
-                Text("Attention weights: each row sums to 1", "注意力权重：每行之和为 1"),
-                formula="A = softmax(S), α_ij = exp(s_ij) / Σ_j exp(s_ij)",
-                result=fmt_matrix(weights),
-                grids=(Grid.of(rounded(weights), qn, kn, Text("A = softmax(S)", "A = softmax(S)")),),
-            )
-        )
+    )
+    if scale_mode == "sqrt":
         steps.append(
             Step(
                 Text(
-                    "Output: each row is the weight-averaged value vectors",
-                    "输出：每一行是值向量按权重的加权平均",
+                    f"Scale by √d_k = √{d_k} (d_k = number of columns of Q and K)",
+                    f"除以 √d_k = √{d_k}（d_k 为 Q、K 的列数）",
                 ),
-                formula="H = A·V, h_i = Σ_j α_ij v_j",
-                substituted=f"{fmt_matrix(weights)} · {fmt_matrix(v)}",
-                result=fmt_matrix(output),
-                grids=(Grid.of(rounded(output), labels("h", n_q), labels("", v.shape[1]), Text("H = AV", "H = AV")),),
+                formula="S = QKᵀ / √d_k",
+                substituted=f"{fmt_matrix(raw)} / {fmt_num(factor, 5)}",
+                result=fmt_matrix(scores),
+                note=Text(
+                    "Without the scaling, large dot products push the softmax into saturation (tiny gradients).",
+                    "若不缩放，点积过大会使 softmax 饱和（梯度很小）。",
+                ),
+                grids=(Grid.of(rounded(scores), qn, kn, Text("S = QKᵀ/√d_k", "S = QKᵀ/√d_k")),),
             )
         )
-    return {"scores": scores.tolist(), "qk": raw.tolist(), "weights": weights.tolist(), "output": output.tolist()}
+    else:
+        steps.append(
+            Step(
+                Text("Plain dot-product scores (no scaling asked for)", "点积打分（题目不要求缩放）"),
+                formula="S = QKᵀ",
+                result=fmt_matrix(scores),
+            )
+        )
+    if mask is not None:
+        steps.append(
+            Step(
+                Text(
+                    "Apply the mask: masked scores become −∞ so that exp(−∞) = 0",
+                    "加掩码：被遮住的分数置为 −∞，使 exp(−∞) = 0",
+                ),
+                formula="s_ij ← −∞",
+                grids=(Grid.of(masked_cells(scores, mask), qn, kn, Text("masked S", "加掩码后的 S")),),
+            )
+        )
+    steps.extend(softmax_row_steps(scores, mask, weights, qn))
+    steps.append(
+        Step(
+            Text("Attention weights: each row sums to 1", "注意力权重：每行之和为 1"),
+            formula="A = softmax(S), α_ij = exp(s_ij) / Σ_j exp(s_ij)",
+            result=fmt_matrix(weights),
+            grids=(Grid.of(rounded(weights), qn, kn, Text("A = softmax(S)", "A = softmax(S)")),),
+        )
+    )
+    steps.append(
+        Step(
+            Text(
+                "Output: each row is the weight-averaged value vectors",
+                "输出：每一行是值向量按权重的加权平均",
+            ),
+            formula="H = A·V, h_i = Σ_j α_ij v_j",
+            substituted=f"{fmt_matrix(weights)} · {fmt_matrix(v)}",
+            result=fmt_matrix(output),
+            grids=(Grid.of(rounded(output), labels("h", n_q), labels("", v.shape[1]), Text("H = AV", "H = AV")),),
+        )
+    )
+    return steps
 
 
 def _check_qkv(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> None:

@@ -101,6 +101,45 @@ MULTIHEAD_PARAMS = [
 ]
 
 
+def _parameter_step(
+    d_model: int, heads: int, dk: int, dv: int, bias: bool, output_proj: bool, c: dict[str, int]
+) -> Step:
+    """The parameter count, matrix by matrix, as a table."""
+    rows = [
+        ["W_Q", f"{d_model}×{heads * dk}", c["wq"]],
+        ["W_K", f"{d_model}×{heads * dk}", c["wk"]],
+        ["W_V", f"{d_model}×{heads * dv}", c["wv"]],
+    ]
+    if bias:
+        rows += [
+            ["b_Q", str(heads * dk), c["bq"]],
+            ["b_K", str(heads * dk), c["bk"]],
+            ["b_V", str(heads * dv), c["bv"]],
+        ]
+    if output_proj:
+        rows.append(["W_O", f"{heads * dv}×{d_model}", c["wo"]])
+        if bias:
+            rows.append(["b_O", str(d_model), c["bo"]])
+    counted = Text(
+        ("biases counted" if bias else "biases NOT counted")
+        + ", "
+        + ("W_O counted" if output_proj else "W_O NOT counted"),
+        ("计入偏置" if bias else "不计偏置") + "，" + ("计入 W_O" if output_proj else "不计 W_O"),
+    )
+    terms = " + ".join(str(r[2]) for r in rows)
+    return Step(
+        Text(
+            "Parameters: the projections of all heads together, matrix by matrix",
+            "参数量：所有头的投影矩阵合在一起，逐个矩阵计数",
+        ),
+        formula=" + ".join(str(r[0]) for r in rows),
+        substituted=terms,
+        result=str(c["total"]),
+        note=counted,
+        grids=(Grid.of(rows, (), ["", "m×n", "#"], Text("parameter table", "参数表")),),
+    )
+
+
 @solver(
     "attention.multihead",
     MULTIHEAD_PARAMS,
@@ -158,41 +197,7 @@ def multihead(
                 result=_shape(*out_shape),
             )
         )
-    rows = [
-        ["W_Q", f"{d_model}×{heads * dk}", c["wq"]],
-        ["W_K", f"{d_model}×{heads * dk}", c["wk"]],
-        ["W_V", f"{d_model}×{heads * dv}", c["wv"]],
-    ]
-    if bias:
-        rows += [
-            ["b_Q", str(heads * dk), c["bq"]],
-            ["b_K", str(heads * dk), c["bk"]],
-            ["b_V", str(heads * dv), c["bv"]],
-        ]
-    if output_proj:
-        rows.append(["W_O", f"{heads * dv}×{d_model}", c["wo"]])
-        if bias:
-            rows.append(["b_O", str(d_model), c["bo"]])
-    counted = Text(
-        ("biases counted" if bias else "biases NOT counted")
-        + ", "
-        + ("W_O counted" if output_proj else "W_O NOT counted"),
-        ("计入偏置" if bias else "不计偏置") + "，" + ("计入 W_O" if output_proj else "不计 W_O"),
-    )
-    terms = " + ".join(str(r[2]) for r in rows)
-    steps.append(
-        Step(
-            Text(
-                "Parameters: the projections of all heads together, matrix by matrix",
-                "参数量：所有头的投影矩阵合在一起，逐个矩阵计数",
-            ),
-            formula=" + ".join(str(r[0]) for r in rows),
-            substituted=terms,
-            result=str(c["total"]),
-            note=counted,
-            grids=(Grid.of(rows, (), ["", "m×n", "#"], Text("parameter table", "参数表")),),
-        )
-    )
+    steps.append(_parameter_step(d_model, heads, dk, dv, bias, output_proj, c))
     answers: dict[str, Any] = {"params": c["total"], "d_k": dk}
     if isinstance(n, int):
         answers.update(

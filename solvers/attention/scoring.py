@@ -39,135 +39,158 @@ def _scores(
 
     ``variant`` reproduces a misconception: "no_sqrt", "no_tanh", "w_transposed".
     """
+    if method in ("dot", "scaled", "cosine"):
+        return _dot_scores(method, xm, qv, variant)
+    if method == "bilinear":
+        return _bilinear_scores(xm, qv, w, variant)
+    if method == "additive":
+        return _additive_scores(xm, qv, w, u, va, variant)
+    raise _err(f"unknown scoring {method!r}", f"未知的打分函数 {method!r}")
+
+
+def _dot_scores(method: str, xm: np.ndarray, qv: np.ndarray, variant: str) -> tuple[np.ndarray, list[Step]]:
+    """Dot, scaled dot and cosine scores."""
+    n, d = xm.shape
+    steps: list[Step] = []
+    if d != qv.size:
+        raise _err(
+            f"dot-product scoring needs x and q of the same length (got {d} and {qv.size})",
+            f"点积打分要求 x 和 q 的维数相同（给了 {d} 和 {qv.size}）",
+        )
+    dots = xm @ qv
+    if method == "dot" or (method == "scaled" and variant == "no_sqrt"):
+        steps.append(
+            Step(
+                Text("Dot-product scores", "点积模型打分"),
+                formula="s(x_n, q) = x_nᵀq",
+                substituted="; ".join(f"{fmt_vector(xm[i])}·{fmt_vector(qv)}" for i in range(n)),
+                result=fmt_vector(dots),
+            )
+        )
+        return dots, steps
+    if method == "scaled":
+        s = dots / math.sqrt(d)
+        steps.append(
+            Step(
+                Text(f"Scaled dot-product scores (d = {d})", f"缩放点积模型打分（d = {d}）"),
+                formula="s(x_n, q) = x_nᵀq / √d",
+                substituted=f"{fmt_vector(dots)} / √{d}",
+                result=fmt_vector(s),
+            )
+        )
+        return s, steps
+    norms = np.linalg.norm(xm, axis=1) * np.linalg.norm(qv)
+    if np.any(norms == 0):
+        raise _err("cosine scoring needs non-zero vectors", "余弦打分要求向量非零")
+    s = dots / norms
+    steps.append(
+        Step(
+            Text("Cosine-similarity scores", "余弦相似度打分"),
+            formula="s(x_n, q) = x_nᵀq / (‖x_n‖·‖q‖)",
+            substituted="; ".join(f"{fmt_num(dots[i], 4)}/{fmt_num(norms[i], 4)}" for i in range(n)),
+            result=fmt_vector(s),
+        )
+    )
+    return s, steps
+
+
+def _bilinear_scores(
+    xm: np.ndarray, qv: np.ndarray, w: np.ndarray | None, variant: str
+) -> tuple[np.ndarray, list[Step]]:
+    """s(x_n, q) = x_nᵀ·W·q."""
+    n, d = xm.shape
+    steps: list[Step] = []
+    if w is None:
+        raise _err("bilinear scoring needs W (d_x × d_q)", "双线性打分需要矩阵 W（d_x × d_q）")
+    wt = w.T if variant == "w_transposed" else w
+    if wt.shape != (d, qv.size):
+        raise _err(
+            f"W must be {d}×{qv.size} (length of x by length of q), got {fmt_shape(w.shape)}",
+            f"W 的形状应为 {d}×{qv.size}（x 的维数 × q 的维数），给了 {fmt_shape(w.shape)}",
+        )
+    wq = wt @ qv
+    s = xm @ wq
+    steps.append(
+        Step(
+            Text("First W·q (shared by every x_n)", "先算 W·q（对所有 x_n 相同）"),
+            formula="W·q",
+            substituted=f"{fmt_matrix(wt)} · {fmt_vector(qv)}",
+            result=fmt_vector(wq),
+        )
+    )
+    steps.append(
+        Step(
+            Text("Bilinear scores", "双线性模型打分"),
+            formula="s(x_n, q) = x_nᵀ·(W·q)",
+            substituted="; ".join(f"{fmt_vector(xm[i])}·{fmt_vector(wq)}" for i in range(n)),
+            result=fmt_vector(s),
+        )
+    )
+    return s, steps
+
+
+def _additive_scores(
+    xm: np.ndarray, qv: np.ndarray, w: np.ndarray | None, u: np.ndarray | None, va: np.ndarray | None, variant: str
+) -> tuple[np.ndarray, list[Step]]:
+    """s(x_n, q) = vᵀ·tanh(W·x_n + U·q)."""
     n, d = xm.shape
     steps: list[Step] = []
     xn = labels("x", n)
-    if method in ("dot", "scaled", "cosine"):
-        if d != qv.size:
-            raise _err(
-                f"dot-product scoring needs x and q of the same length (got {d} and {qv.size})",
-                f"点积打分要求 x 和 q 的维数相同（给了 {d} 和 {qv.size}）",
-            )
-        dots = xm @ qv
-        if method == "dot" or (method == "scaled" and variant == "no_sqrt"):
-            steps.append(
-                Step(
-                    Text("Dot-product scores", "点积模型打分"),
-                    formula="s(x_n, q) = x_nᵀq",
-                    substituted="; ".join(f"{fmt_vector(xm[i])}·{fmt_vector(qv)}" for i in range(n)),
-                    result=fmt_vector(dots),
-                )
-            )
-            return dots, steps
-        if method == "scaled":
-            s = dots / math.sqrt(d)
-            steps.append(
-                Step(
-                    Text(f"Scaled dot-product scores (d = {d})", f"缩放点积模型打分（d = {d}）"),
-                    formula="s(x_n, q) = x_nᵀq / √d",
-                    substituted=f"{fmt_vector(dots)} / √{d}",
-                    result=fmt_vector(s),
-                )
-            )
-            return s, steps
-        norms = np.linalg.norm(xm, axis=1) * np.linalg.norm(qv)
-        if np.any(norms == 0):
-            raise _err("cosine scoring needs non-zero vectors", "余弦打分要求向量非零")
-        s = dots / norms
+    if w is None or u is None or va is None:
+        raise _err(
+            "additive scoring needs W (d_a × d_x), U (d_a × d_q) and va (length d_a)",
+            "加性打分需要 W（d_a × d_x）、U（d_a × d_q）和 va（长度 d_a）",
+        )
+    if w.shape[1] != d or u.shape[1] != qv.size or w.shape[0] != u.shape[0] or va.size != w.shape[0]:
+        raise _err(
+            f"shapes do not fit: W must be d_a×{d}, U d_a×{qv.size}, va of length d_a",
+            f"形状不匹配：W 应为 d_a×{d}，U 为 d_a×{qv.size}，va 长度为 d_a",
+        )
+    uq = u @ qv
+    steps.append(
+        Step(
+            Text("U·q (shared by every x_n)", "U·q（对所有 x_n 相同）"),
+            formula="U·q",
+            substituted=f"{fmt_matrix(u)} · {fmt_vector(qv)}",
+            result=fmt_vector(uq),
+        )
+    )
+    pre = xm @ w.T + uq
+    hidden = pre if variant == "no_tanh" else np.tanh(pre)
+    s = hidden @ va
+    steps.append(
+        Step(
+            Text("W·x_n + U·q for every input (one row per x_n)", "对每个输入计算 W·x_n + U·q（每个 x_n 一行）"),
+            formula="a_n = W·x_n + U·q",
+            grids=(Grid.of(rounded(pre), xn, labels("", pre.shape[1]), Text("W·x_n + U·q", "W·x_n + U·q")),),
+            result=fmt_matrix(pre),
+        )
+    )
+    if variant != "no_tanh":
         steps.append(
             Step(
-                Text("Cosine-similarity scores", "余弦相似度打分"),
-                formula="s(x_n, q) = x_nᵀq / (‖x_n‖·‖q‖)",
-                substituted="; ".join(f"{fmt_num(dots[i], 4)}/{fmt_num(norms[i], 4)}" for i in range(n)),
-                result=fmt_vector(s),
-            )
-        )
-        return s, steps
-    if method == "bilinear":
-        if w is None:
-            raise _err("bilinear scoring needs W (d_x × d_q)", "双线性打分需要矩阵 W（d_x × d_q）")
-        wt = w.T if variant == "w_transposed" else w
-        if wt.shape != (d, qv.size):
-            raise _err(
-                f"W must be {d}×{qv.size} (length of x by length of q), got {fmt_shape(w.shape)}",
-                f"W 的形状应为 {d}×{qv.size}（x 的维数 × q 的维数），给了 {fmt_shape(w.shape)}",
-            )
-        wq = wt @ qv
-        s = xm @ wq
-        steps.append(
-            Step(
-                Text("First W·q (shared by every x_n)", "先算 W·q（对所有 x_n 相同）"),
-                formula="W·q",
-                substituted=f"{fmt_matrix(wt)} · {fmt_vector(qv)}",
-                result=fmt_vector(wq),
-            )
-        )
-        steps.append(
-            Step(
-                Text("Bilinear scores", "双线性模型打分"),
-                formula="s(x_n, q) = x_nᵀ·(W·q)",
-                substituted="; ".join(f"{fmt_vector(xm[i])}·{fmt_vector(wq)}" for i in range(n)),
-                result=fmt_vector(s),
-            )
-        )
-        return s, steps
-    if method == "additive":
-        if w is None or u is None or va is None:
-            raise _err(
-                "additive scoring needs W (d_a × d_x), U (d_a × d_q) and va (length d_a)",
-                "加性打分需要 W（d_a × d_x）、U（d_a × d_q）和 va（长度 d_a）",
-            )
-        if w.shape[1] != d or u.shape[1] != qv.size or w.shape[0] != u.shape[0] or va.size != w.shape[0]:
-            raise _err(
-                f"shapes do not fit: W must be d_a×{d}, U d_a×{qv.size}, va of length d_a",
-                f"形状不匹配：W 应为 d_a×{d}，U 为 d_a×{qv.size}，va 长度为 d_a",
-            )
-        uq = u @ qv
-        steps.append(
-            Step(
-                Text("U·q (shared by every x_n)", "U·q（对所有 x_n 相同）"),
-                formula="U·q",
-                substituted=f"{fmt_matrix(u)} · {fmt_vector(qv)}",
-                result=fmt_vector(uq),
-            )
-        )
-        pre = xm @ w.T + uq
-        hidden = pre if variant == "no_tanh" else np.tanh(pre)
-        s = hidden @ va
-        steps.append(
-            Step(
-                Text("W·x_n + U·q for every input (one row per x_n)", "对每个输入计算 W·x_n + U·q（每个 x_n 一行）"),
-                formula="a_n = W·x_n + U·q",
-                grids=(Grid.of(rounded(pre), xn, labels("", pre.shape[1]), Text("W·x_n + U·q", "W·x_n + U·q")),),
-                result=fmt_matrix(pre),
-            )
-        )
-        if variant != "no_tanh":
-            steps.append(
-                Step(
-                    Text("tanh element-wise", "逐元素取 tanh"),
-                    formula="tanh(a_n)",
-                    grids=(
-                        Grid.of(
-                            rounded(hidden),
-                            xn,
-                            labels("", pre.shape[1]),
-                            Text("tanh(W·x_n + U·q)", "tanh(W·x_n + U·q)"),
-                        ),
+                Text("tanh element-wise", "逐元素取 tanh"),
+                formula="tanh(a_n)",
+                grids=(
+                    Grid.of(
+                        rounded(hidden),
+                        xn,
+                        labels("", pre.shape[1]),
+                        Text("tanh(W·x_n + U·q)", "tanh(W·x_n + U·q)"),
                     ),
-                    result=fmt_matrix(hidden),
-                )
-            )
-        steps.append(
-            Step(
-                Text("Additive scores: dot product of v with each tanh row", "加性模型打分：v 与每一行 tanh 值做点积"),
-                formula="s(x_n, q) = vᵀ·tanh(W·x_n + U·q)",
-                substituted="; ".join(f"{fmt_vector(va)}·{fmt_vector(hidden[i])}" for i in range(n)),
-                result=fmt_vector(s),
+                ),
+                result=fmt_matrix(hidden),
             )
         )
-        return s, steps
-    raise _err(f"unknown scoring {method!r}", f"未知的打分函数 {method!r}")
+    steps.append(
+        Step(
+            Text("Additive scores: dot product of v with each tanh row", "加性模型打分：v 与每一行 tanh 值做点积"),
+            formula="s(x_n, q) = vᵀ·tanh(W·x_n + U·q)",
+            substituted="; ".join(f"{fmt_vector(va)}·{fmt_vector(hidden[i])}" for i in range(n)),
+            result=fmt_vector(s),
+        )
+    )
+    return s, steps
 
 
 def _score_inputs(
