@@ -355,6 +355,24 @@ def _kind_name(kind: str) -> tuple[str, str]:
     return NAMES.get(kind, kind), NAMES.get(kind, kind)
 
 
+def _activation_text(kind: str, index: int, z: np.ndarray, a: np.ndarray) -> tuple[str, str]:
+    """The formula of a layer's activation and its substitution (softmax shows the exponentials)."""
+    if kind == "softmax":
+        if z.max() < 50:
+            exps = np.exp(z)
+            sub = f"e^z = {_vec(exps)}, Σ = {_u(exps.sum())}"
+        else:  # shifting by max z changes nothing and avoids overflow
+            exps = np.exp(z - z.max())
+            sub = f"e^(z − max z) = {_vec(exps)}, Σ = {_u(exps.sum())}"
+        formula = "a_i = e^{z_i} / Σ_j e^{z_j}"
+    elif kind == "linear":
+        sub, formula = "a = z", "a⁽ᴸ⁾ = z⁽ᴸ⁾"
+    else:
+        sub = ";  ".join(f"{NAMES[kind]}({_u(zj)}) = {_u(aj)}" for zj, aj in zip(z, a, strict=True))
+        formula = f"a{_s(index)} = {NAMES[kind]}(z{_s(index)})"
+    return formula, sub
+
+
 @solver(
     "ffn.forward",
     FORWARD_PARAMS,
@@ -406,19 +424,7 @@ def forward(
                 result=f"z{_s(index)} = {_vec(z)}",
             )
         )
-        if kind == "softmax":
-            if z.max() < 50:
-                exps = np.exp(z)
-                sub = f"e^z = {_vec(exps)}, Σ = {_u(exps.sum())}"
-            else:  # shifting by max z changes nothing and avoids overflow
-                exps = np.exp(z - z.max())
-                sub = f"e^(z − max z) = {_vec(exps)}, Σ = {_u(exps.sum())}"
-            formula = "a_i = e^{z_i} / Σ_j e^{z_j}"
-        elif kind == "linear":
-            sub, formula = "a = z", "a⁽ᴸ⁾ = z⁽ᴸ⁾"
-        else:
-            sub = ";  ".join(f"{NAMES[kind]}({_u(zj)}) = {_u(aj)}" for zj, aj in zip(z, a, strict=True))
-            formula = f"a{_s(index)} = {NAMES[kind]}(z{_s(index)})"
+        formula, sub = _activation_text(kind, index, z, a)
         steps.append(
             Step(
                 Text(
