@@ -882,6 +882,29 @@ def _softmax_gradient(Xm: np.ndarray, E: np.ndarray, steps: list[Step]) -> tuple
     return G, grad
 
 
+def _softmax_update_step(Wm: np.ndarray, W_new: np.ndarray, G: np.ndarray, alpha: float) -> Step:
+    """The gradient-descent step on every weight of W, with the updated W as a table."""
+    d, c = Wm.shape
+    return Step(
+        Text("Gradient-descent step on every weight", "对每个权重做一步梯度下降"),
+        formula="W ← W − α·∂R/∂W = W + α·(1/N) Σ_n x_n (y_n − ŷ_n)ᵀ",
+        substituted="; ".join(
+            f"W{_sub(j + 1)}{_sub(k + 1)} = {_n(Wm[j, k])} + {_n(alpha)}·{_pn(G[j, k])}"
+            for j in range(d)
+            for k in range(c)
+        ),
+        result=_m(W_new),
+        grids=(
+            Grid.of(
+                _cells(W_new, 6),
+                row_labels=[f"x{_sub(j + 1)}" for j in range(d)],
+                col_labels=[f"w{_sub(k + 1)}" for k in range(c)],
+                title=Text("updated W (columns are classes)", "更新后的 W（每列一个类别）"),
+            ),
+        ),
+    )
+
+
 @solver(
     "linear.softmax_step",
     [
@@ -934,26 +957,7 @@ def softmax_step(W: Any, X: Any, y: Any, b: Any = None, alpha: float = 0.1) -> S
     )
     G, grad = _softmax_gradient(Xm, E, steps)
     W_new = Wm + alpha * G
-    steps.append(
-        Step(
-            Text("Gradient-descent step on every weight", "对每个权重做一步梯度下降"),
-            formula="W ← W − α·∂R/∂W = W + α·(1/N) Σ_n x_n (y_n − ŷ_n)ᵀ",
-            substituted="; ".join(
-                f"W{_sub(j + 1)}{_sub(k + 1)} = {_n(Wm[j, k])} + {_n(alpha)}·{_pn(G[j, k])}"
-                for j in range(d)
-                for k in range(c)
-            ),
-            result=_m(W_new),
-            grids=(
-                Grid.of(
-                    _cells(W_new, 6),
-                    row_labels=[f"x{_sub(j + 1)}" for j in range(d)],
-                    col_labels=[f"w{_sub(k + 1)}" for k in range(c)],
-                    title=Text("updated W (columns are classes)", "更新后的 W（每列一个类别）"),
-                ),
-            ),
-        )
-    )
+    steps.append(_softmax_update_step(Wm, W_new, G, alpha))
     answers: dict[str, Any] = {"probs": P.tolist(), "loss": loss, "grad_W": grad.tolist(), "W_new": W_new.tolist()}
     b_new = None
     if bv is not None:
