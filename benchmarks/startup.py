@@ -59,6 +59,9 @@ DRILL_TARGET = 2.0
 CHECK_TARGET_S = 10.0
 
 
+Case = tuple[list[str], bytes | None, dict[str, str]]  # argv, stdin, extra environment
+
+
 def run_once(argv: list[str], stdin: bytes | None, env: dict[str, str]) -> tuple[float, float]:
     """Wall-clock seconds and CPU seconds (user + system) of one whole process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -69,9 +72,7 @@ def run_once(argv: list[str], stdin: bytes | None, env: dict[str, str]) -> tuple
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def interleaved(
-    cases: dict[str, tuple[list[str], bytes | None]], runs: int, env: dict[str, str]
-) -> dict[str, tuple[float, float]]:
+def interleaved(cases: dict[str, Case], runs: int, env: dict[str, str]) -> dict[str, tuple[float, float]]:
     """Median wall and CPU seconds of each case over ``runs`` rounds; every round runs each case
     once, in a shuffled order."""
     walls: dict[str, list[float]] = {name: [] for name in cases}
@@ -80,8 +81,8 @@ def interleaved(
     for _ in range(runs):
         random.shuffle(names)
         for name in names:
-            argv, stdin = cases[name]
-            wall, cpu = run_once(argv, stdin, env)
+            argv, stdin, extra = cases[name]
+            wall, cpu = run_once(argv, stdin, {**env, **extra})
             walls[name].append(wall)
             cpus[name].append(cpu)
     return {name: (statistics.median(walls[name]), statistics.median(cpus[name])) for name in cases}
@@ -104,6 +105,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=11, help="interleaved rounds (at least 9)")
     parser.add_argument("--topics", default="", help="drill topics, comma-separated (default: every topic)")
     parser.add_argument("--no-check", action="store_true", help="skip the 'bank check --variants 10' timing")
+    parser.add_argument(
+        "--compare",
+        metavar="TREE",
+        help="also time every examprep command from another source tree (e.g. an export of main), in the same rounds",
+    )
     args = parser.parse_args()
     runs = max(9, args.runs)
     topics = [t for t in args.topics.split(",") if t] or bank_topics()
@@ -112,23 +118,29 @@ def main() -> None:
         env = {**os.environ, "EXAMPREP_HOME": tmp, "EXAMPREP_LANG": "en", "NO_COLOR": "1"}
         hello = Path(tmp) / "hello.py"
         hello.write_text(HELLO)
-        cases: dict[str, tuple[list[str], bytes | None]] = {
-            "typer hello-world": ([sys.executable, str(hello)], None),
-            "examprep --help": ([*exe, "--help"], None),
-            "solve conv2d --json": ([*exe, *SOLVE_ARGS, "--json"], None),
-            "solve conv2d (rendered)": ([*exe, *SOLVE_ARGS], None),
+        cases: dict[str, Case] = {
+            "examprep --help": ([*exe, "--help"], None, {}),
+            "solve conv2d --json": ([*exe, *SOLVE_ARGS, "--json"], None, {}),
+            "solve conv2d (rendered)": ([*exe, *SOLVE_ARGS], None, {}),
         }
         for topic in topics:
-            cases[f"drill {topic} (first question)"] = ([*exe, "drill", topic, "-n", "1", "--seed", "1"], b"quit\n")
-        for argv, stdin in cases.values():  # warm the file cache, the bytecode and any bank cache
-            subprocess.run(argv, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+            cases[f"drill {topic} (first question)"] = ([*exe, "drill", topic, "-n", "1", "--seed", "1"], b"quit\n", {})
+        if args.compare:
+            other = {"PYTHONPATH": str(Path(args.compare).resolve())}
+            cases.update({f"{name} [compare]": (argv, stdin, other) for name, (argv, stdin, _) in cases.items()})
+        cases = {"typer hello-world": ([sys.executable, str(hello)], None, {}), **dict(sorted(cases.items()))}
+        for argv, stdin, extra in cases.values():  # warm the file cache, the bytecode and any bank cache
+            subprocess.run(
+                argv, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**env, **extra}
+            )
         times = interleaved(cases, runs, env)
         base_wall, base_cpu = times["typer hello-world"]
         print(f"{runs} interleaved rounds; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print("wall = elapsed time; cpu = user + system time of the process (steadier on a busy machine)")
         print(f"{'command':34} {'wall':>9} {'ratio':>6} {'cpu':>9} {'ratio':>6}  target")
         for name, (wall, cpu) in times.items():
-            target = TARGETS.get(name, DRILL_TARGET if name.startswith("drill") else None)
+            plain = name.removesuffix(" [compare]")
+            target = TARGETS.get(plain, DRILL_TARGET if plain.startswith("drill") else None)
             verdict = "" if target is None else f"≤{target:g}x " + ("ok" if wall / base_wall <= target else "OVER")
             print(
                 f"{name:34} {wall * 1000:7.1f}ms {wall / base_wall:5.2f}x {cpu * 1000:7.1f}ms {cpu / base_cpu:5.2f}x  {verdict}"
@@ -137,9 +149,16 @@ def main() -> None:
         print("heavy modules imported by 'solve conv2d --json':", heavy_modules([*SOLVE_ARGS, "--json"], env))
         print("heavy modules imported by '--help':            ", heavy_modules(["--help"], env))
         if not args.no_check:
-            seconds = run_once([*exe, "bank", "check", "--variants", "10"], None, env)
-            verdict = "ok" if seconds < CHECK_TARGET_S else "OVER"
-            print(f"bank check --variants 10 (whole bank): {seconds:.1f}s (target < {CHECK_TARGET_S:g}s) {verdict}")
+            trees = [("", {})] + (
+                [(" [compare]", {"PYTHONPATH": str(Path(args.compare).resolve())})] if args.compare else []
+            )
+            for label, extra in trees:
+                wall, cpu = run_once([*exe, "bank", "check", "--variants", "10"], None, {**env, **extra})
+                verdict = "ok" if wall < CHECK_TARGET_S else "OVER"
+                print(
+                    f"bank check --variants 10 (whole bank){label}: {wall:.1f}s wall, {cpu:.1f}s cpu "
+                    f"(target < {CHECK_TARGET_S:g}s) {verdict}"
+                )
 
 
 if __name__ == "__main__":
