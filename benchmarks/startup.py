@@ -66,7 +66,15 @@ def run_once(argv: list[str], stdin: bytes | None, env: dict[str, str]) -> tuple
     """Wall-clock seconds and CPU seconds (user + system) of one whole process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(argv, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
+    subprocess.run(
+        argv,
+        input=stdin,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=True,
+        env=env,
+        cwd=env["EXAMPREP_HOME"],
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -89,7 +97,9 @@ def interleaved(cases: dict[str, Case], runs: int, env: dict[str, str]) -> dict[
 
 
 def heavy_modules(args: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, cwd=env["EXAMPREP_HOME"]
+    )
     line = next((ln for ln in result.stderr.splitlines() if ln.startswith("HEAVY=")), "HEAVY=?")
     return line.split("=", 1)[1] or "none"
 
@@ -115,6 +125,8 @@ def main() -> None:
     topics = [t for t in args.topics.split(",") if t] or bank_topics()
     exe = [sys.executable, "-m", "examprep"]
     with tempfile.TemporaryDirectory() as tmp:
+        # every process runs in the temporary folder: ``python -m`` puts the working folder first on
+        # sys.path, which would shadow the tree given with --compare
         env = {**os.environ, "EXAMPREP_HOME": tmp, "EXAMPREP_LANG": "en", "NO_COLOR": "1"}
         hello = Path(tmp) / "hello.py"
         hello.write_text(HELLO)
@@ -131,7 +143,7 @@ def main() -> None:
         cases = {"typer hello-world": ([sys.executable, str(hello)], None, {}), **dict(sorted(cases.items()))}
         for argv, stdin, extra in cases.values():  # warm the file cache, the bytecode and any bank cache
             subprocess.run(
-                argv, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**env, **extra}
+                argv, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**env, **extra}, cwd=tmp
             )
         times = interleaved(cases, runs, env)
         base_wall, base_cpu = times["typer hello-world"]
