@@ -86,7 +86,8 @@ def _pn(x: Any, digits: int = 4) -> str:
 
 
 def _v(values: Any, digits: int = 4) -> str:
-    return "(" + ", ".join(_n(v, digits) for v in values) + ")"
+    """A vector in brackets, with true minus signs: (1, −2.5)."""
+    return fmt_vector([float(v) for v in values], digits).replace("-", "−")
 
 
 def _m(rows: Any, digits: int = 6) -> str:
