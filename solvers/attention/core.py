@@ -81,7 +81,7 @@ def _scale_factor(mode: str, d_k: int) -> float:
     return {"sqrt": math.sqrt(d_k), "none": 1.0, "d": float(d_k)}[mode]
 
 
-def _attention_core(
+def attention_core(
     q: np.ndarray,
     k: np.ndarray,
     v: np.ndarray,
@@ -125,7 +125,7 @@ def _attention_steps(
     factor: float,
     mask: np.ndarray | None,
 ) -> list[Step]:
-    """The worked steps of one attention computation, from the numbers ``_attention_core`` computed."""
+    """The worked steps of one attention computation, from the numbers ``attention_core`` computed."""
     n_q, d_k = q.shape
     steps: list[Step] = []
     qn, kn = labels("q", n_q), labels("k", k.shape[0])
@@ -198,7 +198,7 @@ def _attention_steps(
     return steps
 
 
-def _check_qkv(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> None:
+def check_qkv(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> None:
     if q.shape[1] != k.shape[1]:
         raise _err(
             f"Q and K need the same number of columns d_k (got {q.shape[1]} and {k.shape[1]})",

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from solvers.arrays import as_matrix
-from solvers.attention.core import MASKS, _attention_core, _check_qkv, mask_matrix
+from solvers.attention.core import MASKS, attention_core, check_qkv, mask_matrix
 from solvers.core import (
     ParamSpec,
     Solution,
@@ -48,7 +48,7 @@ QKV_PARAMS = [
 
 def _qkv(q: Any, k: Any, v: Any, mask: str, valid: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     qm, km, vm = as_matrix(q, "Q"), as_matrix(k, "K"), as_matrix(v, "V")
-    _check_qkv(qm, km, vm)
+    check_qkv(qm, km, vm)
     return qm, km, vm, mask_matrix(mask, qm.shape[0], km.shape[0], valid)
 
 
@@ -72,7 +72,7 @@ def attention(q: Any, k: Any, v: Any, scale: bool = True, mask: str = "none", va
             result=f"Q {fmt_shape(qm.shape)}, K {fmt_shape(km.shape)}, V {fmt_shape(vm.shape)}",
         )
     ]
-    answers = _attention_core(qm, km, vm, "sqrt" if scale else "none", m, steps=steps)
+    answers = attention_core(qm, km, vm, "sqrt" if scale else "none", m, steps=steps)
     return Solution(answers=answers, steps=steps)
 
 
@@ -81,7 +81,7 @@ def _qkv_mistake(
 ) -> dict[str, Any]:
     qm, km, vm, m = _qkv(q, k, v, mask, valid)
     kw.setdefault("scale_mode", "sqrt" if scale else "none")
-    out = _attention_core(qm, km, vm, mask=m, **kw)
+    out = attention_core(qm, km, vm, mask=m, **kw)
     return {key: out[key] for key in keys}
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from solvers.arrays import as_matrix
-from solvers.attention.core import _attention_core, mask_matrix
+from solvers.attention.core import attention_core, mask_matrix
 from solvers.attention.qkv import QKV_PARAMS
 from solvers.core import (
     Grid,
@@ -64,7 +64,7 @@ def self_attention(
             )
         )
     answers = {"q": q.tolist(), "k": k.tolist(), "v": v.tolist()}
-    answers.update(_attention_core(q, k, v, "sqrt" if scale else "none", m, steps=steps))
+    answers.update(attention_core(q, k, v, "sqrt" if scale else "none", m, steps=steps))
     return Solution(answers=answers, steps=steps)
 
 
@@ -90,7 +90,7 @@ def _self_mistake(
 ) -> dict[str, Any]:
     _, q, k, v, m = _self_qkv(x, wq, wk, wv, mask, valid)
     kw.setdefault("scale_mode", "sqrt" if scale else "none")
-    out = _attention_core(q, k, v, mask=m, **kw)
+    out = attention_core(q, k, v, mask=m, **kw)
     return {key: out[key] for key in keys}
 
 
@@ -148,5 +148,5 @@ def _self_times_x(
 ) -> dict[str, Any]:
     """Averages the raw inputs X instead of the values V = X·W_V."""
     xm, q, k, _, m = _self_qkv(x, wq, wk, wv, mask, valid)
-    out = _attention_core(q, k, xm, "sqrt" if scale else "none", m)
+    out = attention_core(q, k, xm, "sqrt" if scale else "none", m)
     return {"output": out["output"]}

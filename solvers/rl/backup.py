@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from solvers.rl.mdp import _MDP, Policy, _state_arg
+from solvers.rl.mdp import MDP, Policy, state_arg
 from solvers.textfmt import num as _n
 from solvers.textfmt import paren as _p
 from solvers.textfmt import prob as _prob
@@ -10,8 +10,8 @@ from solvers.textfmt import prob as _prob
 TIE_TOL = 1e-9  # relative tolerance for ties between action values after a fixed number of sweeps
 
 
-def _q_value(
-    mdp: _MDP, s: int, a: int, V: list[float], gamma: float, text: bool = False, symbolic: bool = False
+def q_value(
+    mdp: MDP, s: int, a: int, V: list[float], gamma: float, text: bool = False, symbolic: bool = False
 ) -> tuple[float, str]:
     """Q(s,a) = Σ_{s'} p(s'|s,a)·[r + γ·V(s')], with its substituted text when asked."""
     outs = mdp.outcomes[(s, a)]
@@ -20,7 +20,7 @@ def _q_value(
     for s2, p, r in outs:
         total += p * (r + gamma * V[s2])
         if text:
-            v_text = f"V{_state_arg(mdp, s2)}" if symbolic and not mdp.terminal(s2) else _p(V[s2])
+            v_text = f"V{state_arg(mdp, s2)}" if symbolic and not mdp.terminal(s2) else _p(V[s2])
             body = f"{_n(r)} + {_n(gamma)}·{v_text}"
             parts.append(f"({body})" if len(outs) == 1 else f"{_prob(p)}·({body})")
     if not text:
@@ -28,12 +28,12 @@ def _q_value(
     return total, parts[0] if len(parts) == 1 else "[" + " + ".join(parts) + "]"
 
 
-def _backup(
-    mdp: _MDP, s: int, V: list[float], gamma: float, pi: Policy, optimal: bool, text: bool = False
+def backup_value(
+    mdp: MDP, s: int, V: list[float], gamma: float, pi: Policy, optimal: bool, text: bool = False
 ) -> tuple[float, str]:
     """One Bellman backup of V(s): expectation under π, or the optimality backup (max over a)."""
     acts = [a for a in mdp.avail[s] if optimal or pi[s].get(a, 0.0) > 0]
-    qs = [(a, *_q_value(mdp, s, a, V, gamma, text)) for a in acts]
+    qs = [(a, *q_value(mdp, s, a, V, gamma, text)) for a in acts]
     if optimal:
         value = max(q for _, q, _ in qs)
         if not text:
@@ -62,14 +62,14 @@ def _backup(
     return value, f"{expr} = {nums} = {_n(value)}"
 
 
-def _greedy(mdp: _MDP, V: list[float], gamma: float, tol: float = TIE_TOL) -> list[list[int]]:
+def greedy_actions(mdp: MDP, V: list[float], gamma: float, tol: float = TIE_TOL) -> list[list[int]]:
     """All greedy actions of every state (in action order); [] for a terminal state."""
     best: list[list[int]] = []
     for s in range(mdp.n):
         if mdp.terminal(s):
             best.append([])
             continue
-        qs = {a: _q_value(mdp, s, a, V, gamma)[0] for a in mdp.avail[s]}
+        qs = {a: q_value(mdp, s, a, V, gamma)[0] for a in mdp.avail[s]}
         top = max(qs.values())
         best.append([a for a in mdp.avail[s] if qs[a] >= top - tol * max(1.0, abs(top))])
     return best

@@ -9,21 +9,21 @@ from solvers.core import ParamSpec, Solution, Step, Text
 from solvers.core import answers_only as _only
 from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
-from solvers.rl.backup import _backup, _q_value
-from solvers.rl.inputs import _gamma, _index, _q_table
+from solvers.rl.backup import backup_value, q_value
+from solvers.rl.inputs import read_gamma, read_index, read_q_table
 from solvers.rl.mdp import (
-    _MDP,
+    MDP,
     Policy,
-    _initial_values,
-    _keep_terminal,
-    _parse_mdp,
-    _parse_policy,
-    _policy_text,
-    _terminal_values,
-    _uniform,
+    initial_values,
+    keep_terminal,
+    parse_mdp,
+    parse_policy,
+    policy_text,
+    terminal_values,
+    uniform_policy,
 )
 from solvers.rl.params import BACKUP_METHODS, GAMMA, METHOD, POLICY, TERMINAL, TRANSITIONS, VALUES
-from solvers.rl.tables import _mdp_grid, _values_grid
+from solvers.rl.tables import mdp_grid, values_grid
 from solvers.textfmt import num as _n
 from solvers.textfmt import paren as _p
 from solvers.textfmt import prob as _prob
@@ -50,19 +50,19 @@ def _bellman_v_numbers(
     force_optimal: bool | None = None,
     force_uniform: bool = False,
 ) -> Solution:
-    mdp = _parse_mdp(transitions, len(_vector(values, "values")))
-    V, terminal_step = _terminal_values(mdp, _initial_values(values, mdp), _keep_terminal(terminal))
-    g = _gamma(gamma)
+    mdp = parse_mdp(transitions, len(_vector(values, "values")))
+    V, terminal_step = terminal_values(mdp, initial_values(values, mdp), keep_terminal(terminal))
+    g = read_gamma(gamma)
     optimal = _check_method(method) if force_optimal is None else force_optimal
-    pi = _uniform(mdp) if force_uniform else _parse_policy(policy, mdp)
-    target = None if state is None else _index(state, "state")
+    pi = uniform_policy(mdp) if force_uniform else parse_policy(policy, mdp)
+    target = None if state is None else read_index(state, "state")
     if target is not None and target >= mdp.n:
         raise _err(f"there is no state s{target}", f"没有状态 s{target}")
     steps = [
         Step(
             Text("The MDP and the current values", "MDP 与当前的价值"),
-            note=None if optimal else Text(f"Policy: {_policy_text(mdp, pi)}", f"策略：{_policy_text(mdp, pi)}"),
-            grids=(_mdp_grid(mdp), _values_grid(mdp, V, Text("Current V", "当前 V"))),
+            note=None if optimal else Text(f"Policy: {policy_text(mdp, pi)}", f"策略：{policy_text(mdp, pi)}"),
+            grids=(mdp_grid(mdp), values_grid(mdp, V, Text("Current V", "当前 V"))),
         )
     ]
     if terminal_step:
@@ -73,7 +73,7 @@ def _bellman_v_numbers(
         if mdp.terminal(s):
             lines.append(f"V({mdp.state_names[s]}) = {_n(V[s])}")
             continue
-        new[s], text = _backup(mdp, s, V, g, pi, optimal, True)
+        new[s], text = backup_value(mdp, s, V, g, pi, optimal, True)
         lines.append(f"V'({mdp.state_names[s]}) = {text}")
     steps.append(
         Step(
@@ -89,7 +89,7 @@ def _bellman_v_numbers(
             if optimal
             else "V'(s) = Σ_a π(a|s) Σ_{s'} p(s'|s,a)·[r + γ·V(s')]",
             substituted="\n".join(lines),
-            grids=(_values_grid(mdp, new, Text("V after one backup", "一次备份后的 V"), "V'"),),
+            grids=(values_grid(mdp, new, Text("V after one backup", "一次备份后的 V"), "V'"),),
         )
     )
     answers: dict[str, Any] = {"values": new}
@@ -157,7 +157,7 @@ def _bv_mean(method: str = "expectation", **inputs: Any) -> dict[str, Any]:
 
 
 def _next_values_from_q(
-    mdp: _MDP, q_rows: list[list[float]], s: int, a: int, V: list[float], pi: Policy, optimal: bool
+    mdp: MDP, q_rows: list[list[float]], s: int, a: int, V: list[float], pi: Policy, optimal: bool
 ) -> Step:
     """Fill V(s') for every next state of (s, a) from the Q table (max or policy average), in place;
     terminal next states keep the value already in V."""
@@ -212,25 +212,25 @@ def _bellman_q_numbers(
     *,
     force_optimal: bool | None = None,
 ) -> Solution:
-    q_rows = _q_table(q) if q is not None else None
+    q_rows = read_q_table(q) if q is not None else None
     hint = max(len(_vector(values, "values")), len(q_rows or []))
-    mdp = _parse_mdp(transitions, hint)
-    keep = _keep_terminal(terminal)
-    g = _gamma(gamma)
+    mdp = parse_mdp(transitions, hint)
+    keep = keep_terminal(terminal)
+    g = read_gamma(gamma)
     optimal = _check_method(method) if force_optimal is None else force_optimal
-    pi = _parse_policy(policy, mdp)
-    s, a = _index(state, "state"), _index(action, "action")
+    pi = parse_policy(policy, mdp)
+    s, a = read_index(state, "state"), read_index(action, "action")
     if (s, a) not in mdp.outcomes:
         raise _err(f"action a{a} has no transitions in state s{s}", f"状态 s{s} 下的动作 a{a} 没有状态转移")
-    steps: list[Step] = [Step(Text("The MDP", "MDP"), grids=(_mdp_grid(mdp),))]
-    V, terminal_step = _terminal_values(mdp, _initial_values(values, mdp), keep)
+    steps: list[Step] = [Step(Text("The MDP", "MDP"), grids=(mdp_grid(mdp),))]
+    V, terminal_step = terminal_values(mdp, initial_values(values, mdp), keep)
     if terminal_step:
         steps.append(terminal_step)
     if q_rows:
         steps.append(_next_values_from_q(mdp, q_rows, s, a, V, pi, optimal))
     else:
-        steps.append(Step(Text("Given values V(s')", "给定的 V(s')"), grids=(_values_grid(mdp, V, Text("V", "V")),)))
-    value, text = _q_value(mdp, s, a, V, g, True)
+        steps.append(Step(Text("Given values V(s')", "给定的 V(s')"), grids=(values_grid(mdp, V, Text("V", "V")),)))
+    value, text = q_value(mdp, s, a, V, g, True)
     steps.append(
         Step(
             Text(

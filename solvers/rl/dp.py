@@ -8,20 +8,20 @@ from solvers.arrays import read_list as _vector
 from solvers.core import Solution, Step, Text
 from solvers.core import answers_only as _only
 from solvers.registry import mistake, solver
-from solvers.rl.backup import _greedy
-from solvers.rl.inputs import _gamma, _parse_sweeps, _tol
+from solvers.rl.backup import greedy_actions
+from solvers.rl.inputs import parse_sweeps, read_gamma, read_tol
 from solvers.rl.mdp import (
-    _initial_values,
-    _keep_terminal,
-    _parse_mdp,
-    _parse_policy,
-    _policy_text,
-    _terminal_values,
-    _uniform,
+    initial_values,
+    keep_terminal,
+    parse_mdp,
+    parse_policy,
+    policy_text,
+    terminal_values,
+    uniform_policy,
 )
 from solvers.rl.params import GAMMA, INPLACE, POLICY, SWEEPS, TERMINAL, TOL, TRANSITIONS, VALUES
-from solvers.rl.sweeps import TABLE_SWEEPS, _run_sweeps, _sweep_steps, _tie_tol
-from solvers.rl.tables import _history_grid, _mdp_grid, _policy_answer, _policy_names, _q_grid, _values_grid
+from solvers.rl.sweeps import TABLE_SWEEPS, run_sweeps, sweep_steps, tie_tolerance
+from solvers.rl.tables import history_grid, mdp_grid, policy_answer, policy_names, q_grid, values_grid
 from solvers.textfmt import num as _n
 
 
@@ -38,20 +38,20 @@ def _policy_evaluation_solution(
     optimal: bool = False,
     uniform: bool = False,
 ) -> Solution:
-    mdp = _parse_mdp(transitions, len(_vector(values, "values")))
-    V0, terminal_step = _terminal_values(mdp, _initial_values(values, mdp), _keep_terminal(terminal))
-    g = _gamma(gamma)
-    k = _parse_sweeps(sweeps)
-    pi = _uniform(mdp) if uniform else _parse_policy(policy, mdp)
-    run = _run_sweeps(mdp, V0, g, pi, optimal, bool(inplace), k, _tol(tol))
+    mdp = parse_mdp(transitions, len(_vector(values, "values")))
+    V0, terminal_step = terminal_values(mdp, initial_values(values, mdp), keep_terminal(terminal))
+    g = read_gamma(gamma)
+    k = parse_sweeps(sweeps)
+    pi = uniform_policy(mdp) if uniform else parse_policy(policy, mdp)
+    run = run_sweeps(mdp, V0, g, pi, optimal, bool(inplace), k, read_tol(tol))
     steps = [
         Step(
             Text("The MDP and the starting values", "MDP 与初始价值"),
-            note=None if optimal else Text(f"Policy: {_policy_text(mdp, pi)}", f"策略：{_policy_text(mdp, pi)}"),
-            grids=(_mdp_grid(mdp), _values_grid(mdp, V0, Text("V₀", "V₀"), "V₀")),
+            note=None if optimal else Text(f"Policy: {policy_text(mdp, pi)}", f"策略：{policy_text(mdp, pi)}"),
+            grids=(mdp_grid(mdp), values_grid(mdp, V0, Text("V₀", "V₀"), "V₀")),
         ),
         *([terminal_step] if terminal_step else []),
-        *_sweep_steps(mdp, run, bool(inplace), optimal, g, None),
+        *sweep_steps(mdp, run, bool(inplace), optimal, g, None),
     ]
     answers: dict[str, Any] = {"values": run.history[-1], "sweeps": run.sweeps}
     if k is not None:
@@ -59,15 +59,15 @@ def _policy_evaluation_solution(
     steps.append(
         Step(
             Text(
-                f"Converged after {run.sweeps} sweeps (largest change < {_n(_tol(tol))})"
+                f"Converged after {run.sweeps} sweeps (largest change < {_n(read_tol(tol))})"
                 if run.converged
                 else f"Values after {run.sweeps} sweeps",
-                f"{run.sweeps} 次扫描后收敛（最大变化 < {_n(_tol(tol))}）"
+                f"{run.sweeps} 次扫描后收敛（最大变化 < {_n(read_tol(tol))}）"
                 if run.converged
                 else f"{run.sweeps} 次扫描后的价值",
             ),
             grids=(
-                _history_grid(
+                history_grid(
                     mdp,
                     run.history[: TABLE_SWEEPS + 1]
                     + ([run.history[-1]] if len(run.history) > TABLE_SWEEPS + 1 else []),
@@ -78,8 +78,8 @@ def _policy_evaluation_solution(
         )
     )
     if optimal:
-        best = _greedy(mdp, run.history[-1], g, _tie_tol(k, _tol(tol)))
-        answers["policy"] = _policy_answer(best)
+        best = greedy_actions(mdp, run.history[-1], g, tie_tolerance(k, read_tol(tol)))
+        answers["policy"] = policy_answer(best)
         steps.append(
             Step(
                 Text(
@@ -87,8 +87,8 @@ def _policy_evaluation_solution(
                     "贪心策略：每个状态选 Q(s,a) 最大的动作",
                 ),
                 formula="π(s) = argmax_a Σ_{s'} p(s'|s,a)·[r + γ·V(s')]",
-                grids=(_q_grid(mdp, run.history[-1], g, Text("Q(s,a) from the final V", "由最终 V 算出的 Q(s,a)")),),
-                result=_policy_names(mdp, best),
+                grids=(q_grid(mdp, run.history[-1], g, Text("Q(s,a) from the final V", "由最终 V 算出的 Q(s,a)")),),
+                result=policy_names(mdp, best),
                 note=Text(
                     "Ties are broken toward the lowest action index; T marks a terminal state.",
                     "并列时取编号最小的动作；T 表示终止状态。",
@@ -140,7 +140,7 @@ def _pe_sync(inplace: bool = False, **inputs: Any) -> dict[str, Any]:
 
 @mistake("rl.policy_evaluation", "gamma_forgotten")
 def _pe_gamma(sweeps: Any = "converge", **inputs: Any) -> dict[str, Any]:
-    if _parse_sweeps(sweeps) is None:
+    if parse_sweeps(sweeps) is None:
         return {}  # with γ = 1 the values may not converge at all
     return _only(_policy_evaluation_solution(**{**inputs, "sweeps": sweeps, "gamma": 1.0}), "values")
 
@@ -170,21 +170,21 @@ def value_iteration(
 
 @mistake("rl.value_iteration", "inplace_sweep")
 def _vi_inplace(inplace: bool = False, sweeps: Any = "converge", **inputs: Any) -> dict[str, Any]:
-    if inplace or _parse_sweeps(sweeps) is None:
+    if inplace or parse_sweeps(sweeps) is None:
         return {}
     return _only(_policy_evaluation_solution(inplace=True, sweeps=sweeps, **inputs, optimal=True), "values")
 
 
 @mistake("rl.value_iteration", "synchronous_sweep")
 def _vi_sync(inplace: bool = False, sweeps: Any = "converge", **inputs: Any) -> dict[str, Any]:
-    if not inplace or _parse_sweeps(sweeps) is None:
+    if not inplace or parse_sweeps(sweeps) is None:
         return {}
     return _only(_policy_evaluation_solution(inplace=False, sweeps=sweeps, **inputs, optimal=True), "values")
 
 
 @mistake("rl.value_iteration", "gamma_forgotten")
 def _vi_gamma(sweeps: Any = "converge", **inputs: Any) -> dict[str, Any]:
-    if _parse_sweeps(sweeps) is None:
+    if parse_sweeps(sweeps) is None:
         return {}
     return _only(
         _policy_evaluation_solution(**{**inputs, "sweeps": sweeps, "gamma": 1.0}, optimal=True), "values", "policy"
@@ -194,6 +194,6 @@ def _vi_gamma(sweeps: Any = "converge", **inputs: Any) -> dict[str, Any]:
 @mistake("rl.value_iteration", "mean_instead_of_max")
 def _vi_mean(sweeps: Any = "converge", **inputs: Any) -> dict[str, Any]:
     """Averages over actions (evaluates the random policy) instead of taking the best action."""
-    if _parse_sweeps(sweeps) is None:
+    if parse_sweeps(sweeps) is None:
         return {}
     return _only(_policy_evaluation_solution(sweeps=sweeps, **inputs, uniform=True), "values")

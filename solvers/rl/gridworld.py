@@ -9,13 +9,13 @@ from solvers.core import ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.core import answers_only as _only
 from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
-from solvers.rl.backup import _greedy
-from solvers.rl.inputs import _gamma, _index, _parse_sweeps, _tol
-from solvers.rl.mdp import _grid_mdp, _uniform
+from solvers.rl.backup import greedy_actions
+from solvers.rl.inputs import parse_sweeps, read_gamma, read_index, read_tol
+from solvers.rl.mdp import grid_mdp, uniform_policy
 from solvers.rl.params import GAMMA, INPLACE, SWEEPS, TOL
-from solvers.rl.policy_iteration import _policy_iteration_run
-from solvers.rl.sweeps import _run_sweeps, _sweep_steps, _tie_tol
-from solvers.rl.tables import _arrow_rows, _cell_grid, _grid_rows
+from solvers.rl.policy_iteration import policy_iteration_run
+from solvers.rl.sweeps import run_sweeps, sweep_steps, tie_tolerance
+from solvers.rl.tables import arrow_rows, cell_grid, grid_rows
 from solvers.textfmt import num as _n
 
 GRID_METHODS = ("policy-evaluation", "value-iteration", "policy-iteration")
@@ -24,16 +24,16 @@ GRID_METHODS = ("policy-evaluation", "value-iteration", "policy-iteration")
 def _gridworld_solution(
     size: Any, gamma: Any, reward: Any, method: str, sweeps: Any, inplace: bool, tol: Any, drop_off_grid: bool = False
 ) -> Solution:
-    n = _index(size, "size")
+    n = read_index(size, "size")
     if not 2 <= n <= 8:
         raise _err("size must be from 2 to 8", "size 必须在 2 到 8 之间")
-    g, r, t = _gamma(gamma), _num(reward, "reward"), _tol(tol)
+    g, r, t = read_gamma(gamma), _num(reward, "reward"), read_tol(tol)
     if method not in GRID_METHODS:
         raise _err(
             f"method must be one of {', '.join(GRID_METHODS)}, got {method!r}",
             f"method 必须是 {'、'.join(GRID_METHODS)} 之一，给了 {method!r}",
         )
-    mdp = _grid_mdp(n, r, drop_off_grid)
+    mdp = grid_mdp(n, r, drop_off_grid)
     V0 = [0.0] * mdp.n
     intro = Step(
         Text(
@@ -48,23 +48,23 @@ def _gridworld_solution(
         ),
     )
     if method == "policy-iteration":
-        V, best, iterations, steps = _policy_iteration_run(mdp, _uniform(mdp), g, V0, n, 1e-9)
+        V, best, iterations, steps = policy_iteration_run(mdp, uniform_policy(mdp), g, V0, n, 1e-9)
         final = Step(
             Text(f"Final values and policy ({iterations} iterations)", f"最终价值与策略（共 {iterations} 轮）"),
             grids=(
-                _cell_grid(n, _grid_rows(n, V, True), Text("V*", "V*")),
-                _cell_grid(n, _arrow_rows(n, best), Text("π*", "π*")),
+                cell_grid(n, grid_rows(n, V, True), Text("V*", "V*")),
+                cell_grid(n, arrow_rows(n, best), Text("π*", "π*")),
             ),
         )
         return Solution(
-            answers={"values": _grid_rows(n, V), "policy": _arrow_rows(n, best), "iterations": iterations},
+            answers={"values": grid_rows(n, V), "policy": arrow_rows(n, best), "iterations": iterations},
             steps=[intro, *steps, final],
         )
     optimal = method == "value-iteration"
-    k = _parse_sweeps(sweeps)
-    run = _run_sweeps(mdp, V0, g, _uniform(mdp), optimal, bool(inplace), k, t)
-    best = _greedy(mdp, run.history[-1], g, _tie_tol(k, t))
-    steps = [intro, *_sweep_steps(mdp, run, bool(inplace), optimal, g, n)]
+    k = parse_sweeps(sweeps)
+    run = run_sweeps(mdp, V0, g, uniform_policy(mdp), optimal, bool(inplace), k, t)
+    best = greedy_actions(mdp, run.history[-1], g, tie_tolerance(k, t))
+    steps = [intro, *sweep_steps(mdp, run, bool(inplace), optimal, g, n)]
     steps.append(
         Step(
             Text(
@@ -76,13 +76,13 @@ def _gridworld_solution(
             formula="π(s) = argmax_a [r + γ·V(s')]",
             note=Text("All tied best moves are listed, in the order ↑↓←→.", "并列最优的方向全部列出，顺序为 ↑↓←→。"),
             grids=(
-                _cell_grid(n, _grid_rows(n, run.history[-1], True), Text("V", "V")),
-                _cell_grid(n, _arrow_rows(n, best), Text("Greedy policy", "贪心策略")),
+                cell_grid(n, grid_rows(n, run.history[-1], True), Text("V", "V")),
+                cell_grid(n, arrow_rows(n, best), Text("Greedy policy", "贪心策略")),
             ),
         )
     )
     return Solution(
-        answers={"values": _grid_rows(n, run.history[-1]), "policy": _arrow_rows(n, best), "sweeps": run.sweeps},
+        answers={"values": grid_rows(n, run.history[-1]), "policy": arrow_rows(n, best), "sweeps": run.sweeps},
         steps=steps,
     )
 
@@ -146,7 +146,7 @@ def _gw_inplace(
     inplace: bool = False,
     tol: Any = 1e-6,
 ) -> dict[str, Any]:
-    if inplace or method == "policy-iteration" or _parse_sweeps(sweeps) is None:
+    if inplace or method == "policy-iteration" or parse_sweeps(sweeps) is None:
         return {}
     return _only(_gridworld_solution(size, gamma, reward, method, sweeps, True, tol), "values")
 
@@ -161,7 +161,7 @@ def _gw_sync(
     inplace: bool = False,
     tol: Any = 1e-6,
 ) -> dict[str, Any]:
-    if not inplace or method == "policy-iteration" or _parse_sweeps(sweeps) is None:
+    if not inplace or method == "policy-iteration" or parse_sweeps(sweeps) is None:
         return {}
     return _only(_gridworld_solution(size, gamma, reward, method, sweeps, False, tol), "values")
 

@@ -15,7 +15,7 @@ SWEEP_CAP = 1_000  # largest explicit sweep count accepted
 CONVERGE_WORDS = ("converge", "convergence", "converged", "conv", "inf", "∞", "收敛", "until-convergence")
 
 
-def _index(x: Any, name: str) -> int:
+def read_index(x: Any, name: str) -> int:
     value = _num(x, name)
     if value != int(value) or value < 0:
         raise _err(
@@ -25,14 +25,14 @@ def _index(x: Any, name: str) -> int:
     return int(value)
 
 
-def _gamma(gamma: Any) -> float:
+def read_gamma(gamma: Any) -> float:
     g = _num(gamma, "gamma")
     if not 0 <= g <= 1:
         raise _err(f"the discount factor γ must lie in [0, 1], got {_n(g)}", f"折扣率 γ 必须在 [0, 1] 内，给了 {_n(g)}")
     return g
 
 
-def _parse_sweeps(sweeps: Any) -> int | None:
+def parse_sweeps(sweeps: Any) -> int | None:
     """An integer number of sweeps, or None for "until convergence"."""
     if sweeps is None:
         return None
@@ -59,14 +59,14 @@ def _parse_sweeps(sweeps: Any) -> int | None:
     return int(value)
 
 
-def _tol(tol: Any) -> float:
+def read_tol(tol: Any) -> float:
     t = _num(tol, "tol")
     if not t > 0:
         raise _err("tol must be positive", "tol 必须为正数")
     return t
 
 
-def _q_table(q: Any) -> list[list[float]]:
+def read_q_table(q: Any) -> list[list[float]]:
     if isinstance(q, str):
         rows = [_vector(chunk, "q") for chunk in re.split(r"[;\n]", q) if chunk.strip()]
     else:
@@ -79,7 +79,7 @@ def _q_table(q: Any) -> list[list[float]]:
     return rows
 
 
-def _optional_number(x: Any, name: str) -> float | None:
+def read_optional_number(x: Any, name: str) -> float | None:
     if x is None or (isinstance(x, str) and not x.strip()):
         return None
     return _num(x, name)

@@ -10,7 +10,7 @@ from solvers.arrays import read_probability as _prob_param
 from solvers.arrays import read_rows as _rows
 from solvers.core import Step, Text
 from solvers.core import input_error as _err
-from solvers.rl.inputs import _index
+from solvers.rl.inputs import read_index
 from solvers.textfmt import num as _n
 from solvers.textfmt import prob as _prob
 
@@ -19,7 +19,7 @@ MOVES = ((-1, 0), (1, 0), (0, -1), (0, 1))
 
 
 @dataclass
-class _MDP:
+class MDP:
     """A finite MDP: outcomes[(s, a)] lists (s', p, r); a state without actions is terminal."""
 
     n: int
@@ -33,13 +33,13 @@ class _MDP:
         return not self.avail[s]
 
 
-def _parse_mdp(transitions: Any, n_hint: int = 0) -> _MDP:
+def parse_mdp(transitions: Any, n_hint: int = 0) -> MDP:
     rows = _rows(transitions, 5, "transitions", "s,a,s',p,r")
     if not rows:
         raise _err("no transitions given (rows s,a,s',p,r)", "没有给出状态转移（每行 s,a,s',p,r）")
     parsed: list[tuple[int, int, int, float, float]] = []
     for s_, a_, s2_, p_, r_ in rows:
-        s, a, s2 = _index(s_, "s"), _index(a_, "a"), _index(s2_, "s'")
+        s, a, s2 = read_index(s_, "s"), read_index(a_, "a"), read_index(s2_, "s'")
         p = _prob_param(p_, "p(s'|s,a)")
         if p > 0:
             parsed.append((s, a, s2, p, r_))
@@ -61,7 +61,7 @@ def _parse_mdp(transitions: Any, n_hint: int = 0) -> _MDP:
                 f"p(s'|s{s},a{a}) 之和为 {_n(total)}，必须等于 1",
             )
     avail = [sorted(a for (s2, a) in outcomes if s2 == s) for s in range(n)]
-    return _MDP(
+    return MDP(
         n=n,
         state_names=[f"s{i}" for i in range(n)],
         action_names=[f"a{j}" for j in range(n_actions)],
@@ -71,7 +71,7 @@ def _parse_mdp(transitions: Any, n_hint: int = 0) -> _MDP:
     )
 
 
-def _grid_mdp(size: int, reward: float, drop_off_grid: bool = False) -> _MDP:
+def grid_mdp(size: int, reward: float, drop_off_grid: bool = False) -> MDP:
     """The built-in gridworld; with ``drop_off_grid`` moves off the grid are not available at all
     (a misconception: the random policy then spreads over the remaining moves)."""
     n = size * size
@@ -93,7 +93,7 @@ def _grid_mdp(size: int, reward: float, drop_off_grid: bool = False) -> _MDP:
                 rows.append((s, a, s2, 1.0, reward))
                 acts.append(a)
         avail.append(acts)
-    return _MDP(
+    return MDP(
         n=n,
         state_names=[f"({i},{j})" for i in range(size) for j in range(size)],
         action_names=list(ARROWS),
@@ -106,15 +106,15 @@ def _grid_mdp(size: int, reward: float, drop_off_grid: bool = False) -> _MDP:
 Policy = list[dict[int, float]]
 
 
-def _uniform(mdp: _MDP) -> Policy:
+def uniform_policy(mdp: MDP) -> Policy:
     return [{a: 1 / len(acts) for a in acts} if acts else {} for acts in mdp.avail]
 
 
-def _parse_policy(policy: Any, mdp: _MDP) -> Policy:
-    pi = _uniform(mdp)
+def parse_policy(policy: Any, mdp: MDP) -> Policy:
+    pi = uniform_policy(mdp)
     given: dict[int, dict[int, float]] = {}
     for s_, a_, p_ in _rows(policy, 3, "policy", "s,a,π(a|s)"):
-        s, a = _index(s_, "policy state"), _index(a_, "policy action")
+        s, a = read_index(s_, "policy state"), read_index(a_, "policy action")
         p = _prob_param(p_, "π(a|s)")
         if s >= mdp.n or mdp.terminal(s):
             raise _err(f"the policy names state s{s}, which has no actions", f"策略中的状态 s{s} 没有任何动作")
@@ -135,7 +135,7 @@ def _parse_policy(policy: Any, mdp: _MDP) -> Policy:
     return pi
 
 
-def _initial_values(values: Any, mdp: _MDP) -> list[float]:
+def initial_values(values: Any, mdp: MDP) -> list[float]:
     v = _vector(values, "values")
     if not v:
         return [0.0] * mdp.n
@@ -150,7 +150,7 @@ def _initial_values(values: Any, mdp: _MDP) -> list[float]:
 TERMINAL_CHOICES = ("zero", "given")
 
 
-def _keep_terminal(terminal: Any) -> bool:
+def keep_terminal(terminal: Any) -> bool:
     if terminal not in TERMINAL_CHOICES:
         raise _err(
             f"terminal must be zero or given, got {terminal!r}", f"terminal 必须是 zero 或 given，给了 {terminal!r}"
@@ -158,7 +158,7 @@ def _keep_terminal(terminal: Any) -> bool:
     return terminal == "given"
 
 
-def _terminal_values(mdp: _MDP, V: list[float], keep: bool) -> tuple[list[float], Step | None]:
+def terminal_values(mdp: MDP, V: list[float], keep: bool) -> tuple[list[float], Step | None]:
     """Terminal states (no transitions) are worth 0 unless the question gives their value
     (``keep``); the step says which, and names any given number that was replaced by 0."""
     ends = [s for s in range(mdp.n) if mdp.terminal(s)]
@@ -199,12 +199,12 @@ def _terminal_values(mdp: _MDP, V: list[float], keep: bool) -> tuple[list[float]
     return out, step
 
 
-def _state_arg(mdp: _MDP, s: int) -> str:
+def state_arg(mdp: MDP, s: int) -> str:
     name = mdp.state_names[s]
     return name if name.startswith("(") else f"({name})"
 
 
-def _policy_text(mdp: _MDP, pi: Policy) -> str:
+def policy_text(mdp: MDP, pi: Policy) -> str:
     parts = []
     for s in range(mdp.n):
         if mdp.terminal(s):

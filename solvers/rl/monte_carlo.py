@@ -12,9 +12,9 @@ from solvers.core import ParamSpec, Solution, Step, Text
 from solvers.core import answers_only as _only
 from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
-from solvers.rl.inputs import _gamma, _index
+from solvers.rl.inputs import read_gamma, read_index
 from solvers.rl.params import GAMMA
-from solvers.rl.returns import _returns
+from solvers.rl.returns import returns_from
 from solvers.textfmt import num as _n
 from solvers.textfmt import paren as _p
 from solvers.textfmt import prob as _prob
@@ -39,12 +39,12 @@ def _parse_episodes(episodes: Any) -> list[tuple[int, list[tuple[int, int, float
         raise _err("no episodes given (rows episode,s,a,r)", "没有给出回合（每行 episode,s,a,r）")
     out: list[tuple[int, list[tuple[int, int, float]]]] = []
     for e_, s_, a_, r in rows:
-        e = _index(e_, "episode")
+        e = read_index(e_, "episode")
         if not out or out[-1][0] != e:
             if any(x[0] == e for x in out):
                 raise _err(f"the rows of episode {e} must be consecutive", f"第 {e} 个回合的行必须连续")
             out.append((e, []))
-        out[-1][1].append((_index(s_, "s"), _index(a_, "a"), r))
+        out[-1][1].append((read_index(s_, "s"), read_index(a_, "a"), r))
     return out
 
 
@@ -54,7 +54,7 @@ def _mc_visits(
     visits: list[_Visit] = []
     lines: list[str] = []
     for e, rows in _parse_episodes(episodes):
-        rets = _returns([r for _, _, r in rows], gamma)
+        rets = returns_from([r for _, _, r in rows], gamma)
         seen = False
         marks = []
         for t, (s, a, _) in enumerate(rows):
@@ -88,9 +88,9 @@ def _mc_solution(
             "visit must be first or every; update must be mean or incremental",
             "visit 必须是 first 或 every；update 必须是 mean 或 incremental",
         )
-    s = _index(state, "state")
-    a = None if action is None or _num(action, "action") < 0 else _index(action, "action")
-    g = _gamma(gamma)
+    s = read_index(state, "state")
+    a = None if action is None or _num(action, "action") < 0 else read_index(action, "action")
+    g = read_gamma(gamma)
     every = (visit == "every") if force_every is None else force_every
     visits, lines = _mc_visits(episodes, s, a, g, every, from_start)
     target = f"Q(s{s},a{a})" if a is not None else f"V(s{s})"

@@ -9,34 +9,34 @@ from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.core import answers_only as _only
 from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
-from solvers.rl.backup import _backup, _greedy, _q_value
-from solvers.rl.inputs import _gamma
+from solvers.rl.backup import backup_value, greedy_actions, q_value
+from solvers.rl.inputs import read_gamma
 from solvers.rl.mdp import (
-    _MDP,
+    MDP,
     Policy,
-    _initial_values,
-    _keep_terminal,
-    _parse_mdp,
-    _parse_policy,
-    _policy_text,
-    _state_arg,
-    _terminal_values,
+    initial_values,
+    keep_terminal,
+    parse_mdp,
+    parse_policy,
+    policy_text,
+    state_arg,
+    terminal_values,
 )
 from solvers.rl.params import GAMMA, TERMINAL, TRANSITIONS, VALUES
 from solvers.rl.tables import (
-    _arrow_rows,
-    _cell_grid,
-    _grid_rows,
-    _mdp_grid,
-    _policy_answer,
-    _policy_names,
-    _values_grid,
+    arrow_rows,
+    cell_grid,
+    grid_rows,
+    mdp_grid,
+    policy_answer,
+    policy_names,
+    values_grid,
 )
 from solvers.textfmt import num as _n
 from solvers.textfmt import prob as _prob
 
 
-def _evaluate_exact(mdp: _MDP, pi: Policy, gamma: float, V0: list[float]) -> list[float]:
+def _evaluate_exact(mdp: MDP, pi: Policy, gamma: float, V0: list[float]) -> list[float]:
     """Solve V = r_π + γ·P_π·V (terminal values fixed) exactly."""
     import numpy as np
 
@@ -58,7 +58,7 @@ def _evaluate_exact(mdp: _MDP, pi: Policy, gamma: float, V0: list[float]) -> lis
     return [float(v) for v in np.linalg.solve(A, b)]
 
 
-def _equation_lines(mdp: _MDP, pi: Policy, V: list[float], gamma: float) -> list[str]:
+def _equation_lines(mdp: MDP, pi: Policy, V: list[float], gamma: float) -> list[str]:
     lines = []
     for s in range(mdp.n):
         if mdp.terminal(s):
@@ -67,31 +67,31 @@ def _equation_lines(mdp: _MDP, pi: Policy, V: list[float], gamma: float) -> list
         for a, pa in pi[s].items():
             if pa <= 0:
                 continue
-            _, text = _q_value(mdp, s, a, V, gamma, text=True, symbolic=True)
+            _, text = q_value(mdp, s, a, V, gamma, text=True, symbolic=True)
             terms.append(text if pa == 1 else f"{_prob(pa)}·{text}")
-        lines.append(f"V{_state_arg(mdp, s)} = " + " + ".join(terms))
+        lines.append(f"V{state_arg(mdp, s)} = " + " + ".join(terms))
     return lines
 
 
-def _improvement_lines(mdp: _MDP, V: list[float], gamma: float, best: list[list[int]]) -> list[str]:
+def _improvement_lines(mdp: MDP, V: list[float], gamma: float, best: list[list[int]]) -> list[str]:
     lines = []
     for s in range(mdp.n):
         if mdp.terminal(s):
             continue
         qs = []
         for a in mdp.avail[s]:
-            value, text = _q_value(mdp, s, a, V, gamma, text=True)
+            value, text = q_value(mdp, s, a, V, gamma, text=True)
             qs.append(f"Q({mdp.state_names[s]},{mdp.action_names[a]}) = {text} = {_n(value)}")
         lines.append("; ".join(qs) + f" → {'/'.join(mdp.action_names[a] for a in best[s])}")
     return lines
 
 
-def _deterministic(mdp: _MDP, choice: list[int]) -> Policy:
+def _deterministic(mdp: MDP, choice: list[int]) -> Policy:
     return [{c: 1.0} if c >= 0 else {} for c in choice]
 
 
-def _policy_iteration_run(
-    mdp: _MDP, pi: Policy, gamma: float, V0: list[float], grid_size: int | None, tie_tol: float = 1e-9
+def policy_iteration_run(
+    mdp: MDP, pi: Policy, gamma: float, V0: list[float], grid_size: int | None, tie_tol: float = 1e-9
 ) -> tuple[list[float], list[list[int]], int, list[Step]]:
     steps: list[Step] = []
     # a deterministic starting policy counts as "current", so an optimal π₀ is recognised at once
@@ -103,16 +103,16 @@ def _policy_iteration_run(
         V = _evaluate_exact(mdp, pi, gamma, V0)
         eq_lines = _equation_lines(mdp, pi, V, gamma)
         check = [
-            f"V{_state_arg(mdp, s)} = {_backup(mdp, s, V, gamma, pi, False, True)[1]}"
+            f"V{state_arg(mdp, s)} = {backup_value(mdp, s, V, gamma, pi, False, True)[1]}"
             for s in range(mdp.n)
             if not mdp.terminal(s)
         ]
         value_grid = (
-            _cell_grid(
-                grid_size, _grid_rows(grid_size, V, True), Text(f"V of π_{iteration - 1}", f"π_{iteration - 1} 的 V")
+            cell_grid(
+                grid_size, grid_rows(grid_size, V, True), Text(f"V of π_{iteration - 1}", f"π_{iteration - 1} 的 V")
             )
             if grid_size
-            else _values_grid(mdp, V, Text(f"V of π_{iteration - 1}", f"π_{iteration - 1} 的 V"))
+            else values_grid(mdp, V, Text(f"V of π_{iteration - 1}", f"π_{iteration - 1} 的 V"))
         )
         steps.append(
             Step(
@@ -127,7 +127,7 @@ def _policy_iteration_run(
                 grids=(value_grid,),
             )
         )
-        best = _greedy(mdp, V, gamma, tie_tol)
+        best = greedy_actions(mdp, V, gamma, tie_tol)
         # keep the current action when it is among the best, so ties cannot make the loop cycle
         choice = [
             (current[s] if current is not None and current[s] in best[s] else (acts[0] if acts else -1))
@@ -136,9 +136,9 @@ def _policy_iteration_run(
         grids: tuple[Grid, ...] = ()
         if grid_size:
             grids = (
-                _cell_grid(
+                cell_grid(
                     grid_size,
-                    _arrow_rows(grid_size, [[c] if c >= 0 else [] for c in choice]),
+                    arrow_rows(grid_size, [[c] if c >= 0 else [] for c in choice]),
                     Text(f"π_{iteration}", f"π_{iteration}"),
                 ),
             )
@@ -193,26 +193,26 @@ def _policy_iteration_run(
 def policy_iteration(
     transitions: Any, gamma: Any = 1.0, policy: Any = None, values: Any = None, terminal: str = "zero"
 ) -> Solution:
-    mdp = _parse_mdp(transitions, len(_vector(values, "values")))
-    V0, terminal_step = _terminal_values(mdp, _initial_values(values, mdp), _keep_terminal(terminal))
-    g = _gamma(gamma)
-    pi = _parse_policy(policy, mdp)
+    mdp = parse_mdp(transitions, len(_vector(values, "values")))
+    V0, terminal_step = terminal_values(mdp, initial_values(values, mdp), keep_terminal(terminal))
+    g = read_gamma(gamma)
+    pi = parse_policy(policy, mdp)
     intro = Step(
         Text("The MDP; start from the initial policy π₀", "MDP；从初始策略 π₀ 开始"),
-        note=Text(f"π₀: {_policy_text(mdp, pi)}", f"π₀：{_policy_text(mdp, pi)}"),
-        grids=(_mdp_grid(mdp),),
+        note=Text(f"π₀: {policy_text(mdp, pi)}", f"π₀：{policy_text(mdp, pi)}"),
+        grids=(mdp_grid(mdp),),
     )
-    V, best, iterations, steps = _policy_iteration_run(mdp, pi, g, V0, None)
+    V, best, iterations, steps = policy_iteration_run(mdp, pi, g, V0, None)
     steps.append(
         Step(
             Text("Optimal policy and its values", "最优策略及其价值"),
-            result=_policy_names(mdp, best)
+            result=policy_names(mdp, best)
             + " | "
             + ", ".join(f"V({mdp.state_names[s]}) = {_n(v)}" for s, v in enumerate(V)),
         )
     )
     return Solution(
-        answers={"values": V, "policy": _policy_answer(best), "iterations": iterations},
+        answers={"values": V, "policy": policy_answer(best), "iterations": iterations},
         steps=[intro, *([terminal_step] if terminal_step else []), *steps],
     )
 

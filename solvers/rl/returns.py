@@ -8,14 +8,14 @@ from solvers.arrays import read_list as _vector
 from solvers.core import Solution, Step, Text
 from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
-from solvers.rl.inputs import _gamma
+from solvers.rl.inputs import read_gamma
 from solvers.rl.params import GAMMA, REWARDS
 from solvers.textfmt import num as _n
 from solvers.textfmt import paren as _p
 from solvers.textfmt import sub as _sub
 
 
-def _returns(rewards: list[float], gamma: float) -> list[float]:
+def returns_from(rewards: list[float], gamma: float) -> list[float]:
     """G_t = r_{t+1} + γ·G_{t+1}, computed backwards, for t = 0 … T−1."""
     out = [0.0] * len(rewards)
     g = 0.0
@@ -32,7 +32,7 @@ def _returns(rewards: list[float], gamma: float) -> list[float]:
 )
 def discounted_return(rewards: Any, gamma: Any = 1.0) -> Solution:
     r = _vector(rewards, "rewards")
-    g = _gamma(gamma)
+    g = read_gamma(gamma)
     if not r:
         raise _err("give at least one reward", "至少给出一个奖励")
     terms = [g**t * rt for t, rt in enumerate(r)]
@@ -48,7 +48,7 @@ def discounted_return(rewards: Any, gamma: Any = 1.0) -> Solution:
             result=" + ".join(_p(x) for x in terms) + f" = {_n(total)}",
         )
     ]
-    rets = _returns(r, g)
+    rets = returns_from(r, g)
     steps.append(
         Step(
             Text(
@@ -73,11 +73,11 @@ def discounted_return(rewards: Any, gamma: Any = 1.0) -> Solution:
 @mistake("rl.discounted_return", "gamma_from_first_reward")
 def _return_gamma_first(rewards: Any, gamma: Any = 1.0) -> dict[str, Any]:
     """Discounts the first reward too: Σ γ^{t+1} r_{t+1}."""
-    r, g = _vector(rewards, "rewards"), _gamma(gamma)
-    return {"return": sum(g ** (t + 1) * rt for t, rt in enumerate(r)), "returns": [g * x for x in _returns(r, g)]}
+    r, g = _vector(rewards, "rewards"), read_gamma(gamma)
+    return {"return": sum(g ** (t + 1) * rt for t, rt in enumerate(r)), "returns": [g * x for x in returns_from(r, g)]}
 
 
 @mistake("rl.discounted_return", "no_discount")
 def _return_no_discount(rewards: Any, **_: Any) -> dict[str, Any]:
     r = _vector(rewards, "rewards")
-    return {"return": sum(r), "returns": _returns(r, 1.0)}
+    return {"return": sum(r), "returns": returns_from(r, 1.0)}

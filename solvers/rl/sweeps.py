@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from solvers.core import Grid, Step, Text
 from solvers.core import input_error as _err
-from solvers.rl.backup import TIE_TOL, _backup, _greedy
-from solvers.rl.mdp import _MDP, Policy, _state_arg
-from solvers.rl.tables import _arrow_rows, _cell_grid, _grid_rows, _q_grid, _values_grid
+from solvers.rl.backup import TIE_TOL, backup_value, greedy_actions
+from solvers.rl.mdp import MDP, Policy, state_arg
+from solvers.rl.tables import arrow_rows, cell_grid, grid_rows, q_grid, values_grid
 from solvers.textfmt import num as _n
 from solvers.textfmt import sub as _sub
 
@@ -19,15 +19,15 @@ TABLE_SWEEPS = 10  # sweeps shown as tables before skipping to the last one
 
 
 @dataclass
-class _Run:
+class SweepRun:
     history: list[list[float]]
     lines: list[list[str]]
     sweeps: int
     converged: bool
 
 
-def _run_sweeps(
-    mdp: _MDP,
+def run_sweeps(
+    mdp: MDP,
     V0: list[float],
     gamma: float,
     pi: Policy,
@@ -36,7 +36,7 @@ def _run_sweeps(
     sweeps: int | None,
     tol: float,
     detail: int = DETAIL_SWEEPS,
-) -> _Run:
+) -> SweepRun:
     """Synchronous or in-place sweeps of Bellman backups; ``sweeps=None`` runs to convergence
     (stops after the first sweep whose largest change is below ``tol``)."""
     V = list(V0)
@@ -53,10 +53,10 @@ def _run_sweeps(
         for s in range(mdp.n):
             if mdp.terminal(s):
                 continue
-            value, text = _backup(mdp, s, source, gamma, pi, optimal, want)
+            value, text = backup_value(mdp, s, source, gamma, pi, optimal, want)
             new[s] = value
             if want:
-                sweep_lines.append(f"V{_sub(k)}{_state_arg(mdp, s)} = {text}")
+                sweep_lines.append(f"V{_sub(k)}{state_arg(mdp, s)} = {text}")
         if any(abs(v) > DIVERGE_LIMIT for v in new):
             raise _err(
                 "the values grow without bound (with γ = 1 every state must eventually reach a terminal state, "
@@ -69,17 +69,17 @@ def _run_sweeps(
         if want:
             lines.append(sweep_lines)
         if sweeps is None and delta < tol:
-            return _Run(history, lines, k, True)
+            return SweepRun(history, lines, k, True)
     if sweeps is None:
         raise _err(
             f"no convergence within {CONVERGE_CAP} sweeps (tolerance {_n(tol)})"
             + ("; with γ = 1 the values may grow forever" if gamma == 1 else ""),
             f"{CONVERGE_CAP} 次扫描内未收敛（容差 {_n(tol)}）" + ("；γ = 1 时价值可能无限增长" if gamma == 1 else ""),
         )
-    return _Run(history, lines, k, False)
+    return SweepRun(history, lines, k, False)
 
 
-def _tie_tol(sweeps: int | None, tol: float) -> float:
+def tie_tolerance(sweeps: int | None, tol: float) -> float:
     """Ties between action values: exact after K sweeps; after "converge" the values are only
     within about tol/(1 − γ) of the limit, so differences below 100·tol count as ties."""
     return TIE_TOL if sweeps is not None else max(TIE_TOL, 100 * tol)
@@ -97,7 +97,9 @@ def _sweep_note(inplace: bool) -> Text:
     )
 
 
-def _sweep_steps(mdp: _MDP, run: _Run, inplace: bool, optimal: bool, gamma: float, grid_size: int | None) -> list[Step]:
+def sweep_steps(
+    mdp: MDP, run: SweepRun, inplace: bool, optimal: bool, gamma: float, grid_size: int | None
+) -> list[Step]:
     """One step per detailed sweep (every backup with its numbers), then tables for later sweeps."""
     steps: list[Step] = []
     formula = (
@@ -122,20 +124,20 @@ def _sweep_steps(mdp: _MDP, run: _Run, inplace: bool, optimal: bool, gamma: floa
         grids: tuple[Grid, ...]
         title = Text(f"V after sweep {k}", f"第 {k} 次扫描后的 V")
         if grid_size is not None:
-            best = _greedy(mdp, V, gamma)
+            best = greedy_actions(mdp, V, gamma)
             grids = (
-                _cell_grid(grid_size, _grid_rows(grid_size, V, True), title),
-                _cell_grid(
+                cell_grid(grid_size, grid_rows(grid_size, V, True), title),
+                cell_grid(
                     grid_size,
-                    _arrow_rows(grid_size, best),
+                    arrow_rows(grid_size, best),
                     Text(f"Greedy policy w.r.t. V_{k}", f"关于 V_{k} 的贪心策略"),
                 ),
             )
         else:
-            grids = (_values_grid(mdp, V, title, f"V{_sub(k)}"),)
+            grids = (values_grid(mdp, V, title, f"V{_sub(k)}"),)
             if optimal:
                 grids += (
-                    _q_grid(
+                    q_grid(
                         mdp,
                         run.history[k],
                         gamma,

@@ -11,9 +11,9 @@ from solvers.arrays import read_rows as _rows
 from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
-from solvers.rl.inputs import _gamma, _index, _q_table
+from solvers.rl.inputs import read_gamma, read_index, read_q_table
 from solvers.rl.params import GAMMA
-from solvers.rl.tables import _r4
+from solvers.rl.tables import r4
 from solvers.textfmt import num as _n
 from solvers.textfmt import paren as _p
 
@@ -28,12 +28,12 @@ def _td_numbers(
         raise _err(
             f"method must be q-learning or sarsa, got {method!r}", f"method 必须是 q-learning 或 sarsa，给了 {method!r}"
         )
-    q_sa, r, g, a = _num(q, "q"), _num(reward, "reward"), _gamma(gamma), _prob_param(alpha, "alpha")
+    q_sa, r, g, a = _num(q, "q"), _num(reward, "reward"), read_gamma(gamma), _prob_param(alpha, "alpha")
     nq = _vector(next_q, "next_q")
     idx = (
         None
         if next_action is None or (isinstance(next_action, str) and not next_action.strip())
-        else _index(next_action, "next_action")
+        else read_index(next_action, "next_action")
     )
     if idx is not None and nq and idx >= len(nq):
         raise _err(
@@ -110,7 +110,7 @@ def td_update(
     method: str, q: Any, reward: Any, alpha: Any, gamma: Any = 1.0, next_q: Any = None, next_action: Any = None
 ) -> Solution:
     n = _td_numbers(method, q, reward, gamma, alpha, next_q, next_action)
-    g, q_sa = _gamma(gamma), _num(q, "q")
+    g, q_sa = read_gamma(gamma), _num(q, "q")
     if n["how"] == "terminal":
         next_text = Text("s' is terminal: Q(s',·) = 0", "s' 是终止状态：Q(s',·) = 0")
         formula, sub = "y = r", f"{_n(reward)}"
@@ -203,17 +203,17 @@ def _td_episode_run(
         raise _err(
             f"method must be q-learning or sarsa, got {method!r}", f"method 必须是 q-learning 或 sarsa，给了 {method!r}"
         )
-    table = _q_table(q)
+    table = read_q_table(q)
     original = [list(r) for r in table]
-    a_, g = _prob_param(alpha, "alpha"), _gamma(gamma)
+    a_, g = _prob_param(alpha, "alpha"), read_gamma(gamma)
     rows = _rows(episode, 4, "episode", "s,a,r,s' (s' = −1 when terminal)")
     if not rows:
         raise _err("the episode has no steps (rows s,a,r,s')", "回合没有任何一步（每行 s,a,r,s'）")
     n_s, n_a = len(table), len(table[0])
     steps_: list[tuple[int, int, float, int]] = []
     for s_, act_, r, s2_ in rows:
-        s, act = _index(s_, "s"), _index(act_, "a")
-        s2 = -1 if _num(s2_, "s'") < 0 else _index(s2_, "s'")
+        s, act = read_index(s_, "s"), read_index(act_, "a")
+        s2 = -1 if _num(s2_, "s'") < 0 else read_index(s2_, "s'")
         if s >= n_s or s2 >= n_s or act >= n_a:
             raise _err(
                 f"state or action out of range for a {n_s}×{n_a} Q table", f"状态或动作超出 {n_s}×{n_a} 的 Q 表范围"
@@ -236,7 +236,7 @@ def _td_episode_run(
             if t + 1 < len(steps_):
                 a_next: int | None = steps_[t + 1][1]
             elif next_action is not None:
-                a_next = _index(next_action, "next_action")
+                a_next = read_index(next_action, "next_action")
                 if a_next >= n_a:
                     raise _err("next_action out of range", "next_action 越界")
             else:
@@ -305,14 +305,14 @@ def _td_episode_run(
     ),
 )
 def td_episode(method: str, q: Any, episode: Any, alpha: Any, gamma: Any = 1.0, next_action: Any = None) -> Solution:
-    initial = _q_table(q)
+    initial = read_q_table(q)
     table, updates, lines = _td_episode_run(method, q, episode, alpha, gamma, next_action)
     n_s, n_a = len(initial), len(initial[0])
     labels_s, labels_a = [f"s{i}" for i in range(n_s)], [f"a{j}" for j in range(n_a)]
     steps = [
         Step(
             Text("Initial Q table", "初始 Q 表"),
-            grids=(Grid.of([[_r4(v) for v in r] for r in initial], labels_s, labels_a, Text("Q₀", "Q₀")),),
+            grids=(Grid.of([[r4(v) for v in r] for r in initial], labels_s, labels_a, Text("Q₀", "Q₀")),),
         ),
         Step(
             Text(
@@ -334,7 +334,7 @@ def td_episode(method: str, q: Any, episode: Any, alpha: Any, gamma: Any = 1.0, 
         ),
         Step(
             Text("Q table after the episode", "回合结束后的 Q 表"),
-            grids=(Grid.of([[_r4(v) for v in r] for r in table], labels_s, labels_a, Text("Q", "Q")),),
+            grids=(Grid.of([[r4(v) for v in r] for r in table], labels_s, labels_a, Text("Q", "Q")),),
         ),
     ]
     return Solution(answers={"q": table, "updates": updates}, steps=steps)

@@ -11,10 +11,10 @@ from solvers.arrays import read_rows as _rows
 from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
-from solvers.rl.inputs import _gamma, _index, _optional_number
+from solvers.rl.inputs import read_gamma, read_index, read_optional_number
 from solvers.rl.params import GAMMA
-from solvers.rl.returns import _returns
-from solvers.rl.tables import _r4
+from solvers.rl.returns import returns_from
+from solvers.rl.tables import r4
 from solvers.textfmt import num as _n
 from solvers.textfmt import paren as _p
 
@@ -51,8 +51,8 @@ TD0_PARAMS = [
 
 
 def _td0_numbers(v: Any, reward: Any, alpha: Any, gamma: Any, next_v: Any, how: str = "td") -> dict[str, float]:
-    old, r, a, g = _num(v, "v"), _num(reward, "reward"), _prob_param(alpha, "alpha"), _gamma(gamma)
-    nv = _optional_number(next_v, "next_v")
+    old, r, a, g = _num(v, "v"), _num(reward, "reward"), _prob_param(alpha, "alpha"), read_gamma(gamma)
+    nv = read_optional_number(next_v, "next_v")
     target = _td0_target(r, g, nv)
     new = _td0_move(old, target, a, how)
     return {"v_new": new, "target": target, "td_error": (old - target) if how == "sign" else (target - old)}
@@ -65,8 +65,8 @@ def _td0_numbers(v: Any, reward: Any, alpha: Any, gamma: Any, next_v: Any, how: 
 )
 def td0(v: Any, reward: Any, alpha: Any, gamma: Any = 1.0, next_v: Any = None) -> Solution:
     n = _td0_numbers(v, reward, alpha, gamma, next_v)
-    old, r, a, g = _num(v, "v"), _num(reward, "reward"), _prob_param(alpha, "alpha"), _gamma(gamma)
-    nv = _optional_number(next_v, "next_v")
+    old, r, a, g = _num(v, "v"), _num(reward, "reward"), _prob_param(alpha, "alpha"), read_gamma(gamma)
+    nv = read_optional_number(next_v, "next_v")
     if nv is None:
         target_step = Step(
             Text(
@@ -132,8 +132,8 @@ def _td0_transitions(episode: Any, n_states: int) -> list[tuple[int, float, int]
         raise _err("the episode has no steps (rows s,r,s')", "回合没有任何一步（每行 s,r,s'）")
     out: list[tuple[int, float, int]] = []
     for s_, r, s2_ in rows:
-        s = _index(s_, "s")
-        s2 = -1 if _num(s2_, "s'") < 0 else _index(s2_, "s'")
+        s = read_index(s_, "s")
+        s2 = -1 if _num(s2_, "s'") < 0 else read_index(s2_, "s'")
         if s >= n_states or s2 >= n_states:
             raise _err(
                 f"state out of range: values gives {n_states} states (s0…s{n_states - 1})",
@@ -160,10 +160,10 @@ def _td0_episode_run(
             "give the initial V of every state, e.g. values=0.5,0.5,0.5",
             "请给出每个状态的初始 V，如 values=0.5,0.5,0.5",
         )
-    a, g = _prob_param(alpha, "alpha"), _gamma(gamma)
+    a, g = _prob_param(alpha, "alpha"), read_gamma(gamma)
     steps = _td0_transitions(episode, len(V))
     initial = list(V)
-    returns = _returns([r for _, r, _ in steps], g)
+    returns = returns_from([r for _, r, _ in steps], g)
     updates: list[float] = []
     lines: list[str] = []
     for t, (s, r, s2) in enumerate(steps):
@@ -225,7 +225,7 @@ def td0_episode(values: Any, episode: Any, alpha: Any, gamma: Any = 1.0) -> Solu
             substituted="\n".join(lines),
             grids=(
                 Grid.of(
-                    [[_r4(v) for v in initial], [_r4(v) for v in V]],
+                    [[r4(v) for v in initial], [r4(v) for v in V]],
                     ("V₀", "V"),
                     names,
                     Text("V before and after", "更新前后的 V"),

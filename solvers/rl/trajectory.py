@@ -10,8 +10,8 @@ from solvers.arrays import read_probability as _prob_param
 from solvers.core import ParamSpec, Solution, Step, Text
 from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
-from solvers.rl.inputs import _gamma, _index
-from solvers.rl.mdp import _parse_mdp, _parse_policy
+from solvers.rl.inputs import read_gamma, read_index
+from solvers.rl.mdp import parse_mdp, parse_policy
 from solvers.rl.params import GAMMA, POLICY, TRANSITIONS
 from solvers.textfmt import num as _n
 from solvers.textfmt import paren as _p
@@ -82,14 +82,14 @@ def _trajectory_factors(
     if trajectory is not None and len(_vector(trajectory, "trajectory")) > 0:
         if transitions is None:
             raise _err("MDP mode needs transitions (rows s,a,s',p,r)", "MDP 模式需要 transitions（每行 s,a,s',p,r）")
-        path = [_index(x, "trajectory") for x in _vector(trajectory, "trajectory")]
+        path = [read_index(x, "trajectory") for x in _vector(trajectory, "trajectory")]
         if len(path) < 3 or len(path) % 2 == 0:
             raise _err(
                 "a trajectory is s₀,a₀,s₁,…,s_T: an odd number (≥ 3) of indices",
                 "轨迹写成 s₀,a₀,s₁,…,s_T：奇数个（≥ 3）编号",
             )
-        mdp = _parse_mdp(transitions, max(path[0::2]) + 1)
-        pol = _parse_policy(policy, mdp)
+        mdp = parse_mdp(transitions, max(path[0::2]) + 1)
+        pol = parse_policy(policy, mdp)
         pis, ps, rs, labels = [], [], [], []
         for t in range(0, len(path) - 1, 2):
             s, a, s2 = path[t], path[t + 1], path[t + 2]
@@ -129,7 +129,7 @@ def _trajectory(
     p0: Any, pi: Any, p: Any, rewards: Any, trajectory: Any, transitions: Any, policy: Any, gamma: Any
 ) -> Solution:
     start = _prob_param(p0, "p0")
-    g = _gamma(gamma)
+    g = read_gamma(gamma)
     pis, ps, rs, labels = _trajectory_factors(pi, p, rewards, trajectory, transitions, policy)
     steps = [
         Step(

@@ -7,8 +7,8 @@ from typing import Any
 from solvers.core import ParamSpec, Solution, Step, Text, fmt_shape
 from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
-from solvers.rnn.common import BLOCKS, CELLS, _check_convention, _convention_note
-from solvers.rnn.params import PARAMS_SPECS, _check_sizes, count_params
+from solvers.rnn.common import BLOCKS, CELLS, check_convention, convention_note
+from solvers.rnn.params import PARAMS_SPECS, check_sizes, count_params
 
 
 @solver(
@@ -37,11 +37,11 @@ from solvers.rnn.params import PARAMS_SPECS, _check_sizes, count_params
 def bidirectional(
     seq_len: int, input: int, hidden: int, cell: str = "srn", convention: str = "textbook", merge: str = "concat"
 ) -> Solution:
-    d, h, _ = _check_sizes(cell, input, hidden)
+    d, h, _ = check_sizes(cell, input, hidden)
     t = int(seq_len)
     if t <= 0:
         raise _err("seq_len must be positive", "序列长度必须为正")
-    n_bias = _check_convention(convention)
+    n_bias = check_convention(convention)
     one = count_params(cell, d, h, n_bias)["params"]
     out = 2 * h if merge == "concat" else h
     steps = [
@@ -64,7 +64,7 @@ def bidirectional(
             formula=f"2·{BLOCKS[cell]}·h·(h + d + {n_bias})",
             substituted=f"2·{one}",
             result=str(2 * one),
-            note=_convention_note(convention),
+            note=convention_note(convention),
         ),
     ]
     return Solution(answers={"output_size": out, "output_shape": (t, out), "params": 2 * one}, steps=steps)
@@ -81,5 +81,5 @@ def _bi_not_concat(seq_len: int, hidden: int, merge: str = "concat", **_: Any) -
 def _bi_params_once(
     input: int, hidden: int, cell: str = "srn", convention: str = "textbook", **_: Any
 ) -> dict[str, Any]:
-    d, h, _ = _check_sizes(cell, input, hidden)
-    return {"params": count_params(cell, d, h, _check_convention(convention))["params"]}
+    d, h, _ = check_sizes(cell, input, hidden)
+    return {"params": count_params(cell, d, h, check_convention(convention))["params"]}

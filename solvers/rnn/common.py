@@ -48,7 +48,7 @@ def derivative(name: str, z: float) -> float:
     raise _err(f"unknown activation {name!r}", f"未知的激活函数 {name!r}")
 
 
-def _convention_note(convention: str) -> Text:
+def convention_note(convention: str) -> Text:
     if convention == "pytorch":
         return Text(
             "PyTorch convention: two bias vectors per gate block (b_ih and b_hh), so h(h + d + 2) per block.",
@@ -60,7 +60,7 @@ def _convention_note(convention: str) -> Text:
     )
 
 
-def _check_convention(convention: str) -> int:
+def check_convention(convention: str) -> int:
     if convention not in CONVENTIONS:
         raise _err("convention must be textbook or pytorch", "convention 只能是 textbook 或 pytorch")
     return 2 if convention == "pytorch" else 1

@@ -13,7 +13,7 @@ from solvers.core import input_error as _err
 from solvers.textfmt import labels
 
 
-def _require(p: dict[str, Any], gates: str) -> None:
+def require_weights(p: dict[str, Any], gates: str) -> None:
     missing = [f"{k}{g}" for g in gates for k in "wub" if p.get(f"{k}{g}") is None]
     if missing:
         raise _err(f"missing weights: {', '.join(missing)}", f"缺少参数：{', '.join(missing)}")
@@ -22,7 +22,7 @@ def _require(p: dict[str, Any], gates: str) -> None:
         raise _err(f"unknown parameters: {', '.join(extra)}", f"未知参数：{', '.join(extra)}")
 
 
-def _gate_inputs(
+def gate_inputs(
     x: Any, h_prev: Any, mats: dict[str, tuple[Any, Any, Any]]
 ) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """Read x, h_{t−1} and each gate's (W, U, b), checking W: h×d, U: h×h, b: h."""
@@ -47,7 +47,7 @@ def _gate_rows(wx: np.ndarray, uh: np.ndarray, b: np.ndarray, net: np.ndarray, v
     ]
 
 
-def _gate_step(
+def gate_step(
     label: Text,
     symbol: str,
     fn: str,

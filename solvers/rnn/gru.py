@@ -11,10 +11,10 @@ from solvers.arrays import as_matrix, sigmoid
 from solvers.core import Grid, ParamSpec, Solution, Step, Text, fmt_vector
 from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
-from solvers.rnn.common import _check_convention
-from solvers.rnn.gates import _gate_inputs, _gate_step, _require
+from solvers.rnn.common import check_convention
+from solvers.rnn.gates import gate_inputs, gate_step, require_weights
 from solvers.rnn.params import PARAMS_SPECS
-from solvers.rnn.srn import _m
+from solvers.rnn.srn import matrix_text
 
 GRU_SPECS = [
     ParamSpec("x", "vector", Text("input x_t (length d)", "输入 x_t（长度 d）")),
@@ -49,9 +49,9 @@ def gru_forward(
     x: Any, h_prev: Any, p: dict[str, Any], convention: str = "textbook", bhn: Any = None, variant: str = ""
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """One GRU step in either convention; ``variant`` reproduces a mistake."""
-    _require(p, "zrh")
-    _check_convention(convention)
-    xv, hv, g = _gate_inputs(x, h_prev, {n: (p[f"w{n}"], p[f"u{n}"], p[f"b{n}"]) for n in "zrh"})
+    require_weights(p, "zrh")
+    check_convention(convention)
+    xv, hv, g = gate_inputs(x, h_prev, {n: (p[f"w{n}"], p[f"u{n}"], p[f"b{n}"]) for n in "zrh"})
     b_hn = as_vector(bhn, "b_hn") if bhn is not None else np.zeros(hv.size)
     if convention == "textbook" and np.any(b_hn != 0):
         raise _err(
@@ -120,10 +120,8 @@ def gru_step(x: Any, h_prev: Any, convention: str = "textbook", bhn: Any = None,
                 "两种约定的状态更新相同：h_t = z⊙h_{t−1} + (1 − z)⊙h̃（z 控制保留旧状态的比例）。",
             ),
         ),
-        _gate_step(
-            Text("Update gate", "更新门"), "z", "σ", *parts["z"], formula="z_t = σ(W_z·x_t + U_z·h_{t−1} + b_z)"
-        ),
-        _gate_step(Text("Reset gate", "重置门"), "r", "σ", *parts["r"], formula="r_t = σ(W_r·x_t + U_r·h_{t−1} + b_r)"),
+        gate_step(Text("Update gate", "更新门"), "z", "σ", *parts["z"], formula="z_t = σ(W_z·x_t + U_z·h_{t−1} + b_z)"),
+        gate_step(Text("Reset gate", "重置门"), "r", "σ", *parts["r"], formula="r_t = σ(W_r·x_t + U_r·h_{t−1} + b_r)"),
     ]
     r = np.array(ans["r"])
     um = as_matrix(weights["uh"], "U_h")
@@ -132,7 +130,7 @@ def gru_step(x: Any, h_prev: Any, convention: str = "textbook", bhn: Any = None,
             Step(
                 Text("Reset the old state, then multiply by U_h", "先用重置门作用于旧状态，再乘 U_h"),
                 formula="U_h·(r_t⊙h_{t−1})",
-                substituted=f"{_m(um)}·({fmt_vector(r)}⊙{fmt_vector(hv)}) = {_m(um)}·{fmt_vector(r * hv)}",
+                substituted=f"{matrix_text(um)}·({fmt_vector(r)}⊙{fmt_vector(hv)}) = {matrix_text(um)}·{fmt_vector(r * hv)}",
                 result=fmt_vector(parts["h"][1]),
             )
         )
@@ -146,7 +144,7 @@ def gru_step(x: Any, h_prev: Any, convention: str = "textbook", bhn: Any = None,
             )
         )
     steps.append(
-        _gate_step(
+        gate_step(
             Text("Candidate state", "候选状态"),
             "h̃",
             "tanh",

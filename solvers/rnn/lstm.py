@@ -11,7 +11,7 @@ from solvers.arrays import sigmoid
 from solvers.core import Grid, ParamSpec, Solution, Step, Text, fmt_vector
 from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
-from solvers.rnn.gates import _gate_inputs, _gate_step, _require
+from solvers.rnn.gates import gate_inputs, gate_step, require_weights
 
 LSTM_SPECS = [
     ParamSpec("x", "vector", Text("input x_t (length d)", "输入 x_t（长度 d）")),
@@ -36,8 +36,8 @@ def lstm_forward(
     x: Any, h_prev: Any, c_prev: Any, p: dict[str, Any], variant: str = ""
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """One LSTM step. Returns (answers, details for the steps). ``variant`` reproduces a mistake."""
-    _require(p, "ifoc")
-    xv, hv, g = _gate_inputs(x, h_prev, {n: (p[f"w{n}"], p[f"u{n}"], p[f"b{n}"]) for n in "ifoc"})
+    require_weights(p, "ifoc")
+    xv, hv, g = gate_inputs(x, h_prev, {n: (p[f"w{n}"], p[f"u{n}"], p[f"b{n}"]) for n in "ifoc"})
     cv = as_vector(c_prev, "c_{t−1}")
     if cv.size != hv.size:
         raise _err("c_{t−1} must have the same length as h_{t−1}", "c_{t−1} 的长度必须与 h_{t−1} 相同")
@@ -96,7 +96,7 @@ def lstm_step(x: Any, h_prev: Any, c_prev: Any, **weights: Any) -> Solution:
     for n in "ifoc":
         fn = "tanh" if n == "c" else "σ"
         steps.append(
-            _gate_step(
+            gate_step(
                 names[n],
                 symbols[n],
                 fn,

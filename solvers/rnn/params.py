@@ -7,7 +7,7 @@ from typing import Any
 from solvers.core import Grid, ParamSpec, Solution, Step, Text
 from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
-from solvers.rnn.common import BLOCKS, CELLS, CONVENTIONS, _check_convention, _convention_note
+from solvers.rnn.common import BLOCKS, CELLS, CONVENTIONS, check_convention, convention_note
 
 
 def count_params(
@@ -53,7 +53,7 @@ def count_params(
     return totals
 
 
-def _check_sizes(cell: str, input: Any, hidden: Any, layers: Any = 1) -> tuple[int, int, int]:
+def check_sizes(cell: str, input: Any, hidden: Any, layers: Any = 1) -> tuple[int, int, int]:
     if cell not in CELLS:
         raise _err("cell must be srn, lstm or gru", "cell 只能是 srn、lstm 或 gru")
     d, h, n = int(input), int(hidden), int(layers)
@@ -96,8 +96,8 @@ PARAMS_SPECS = [
 def params(
     cell: str, input: int, hidden: int, convention: str = "textbook", layers: int = 1, bidirectional: bool = False
 ) -> Solution:
-    d, h, n_layers = _check_sizes(cell, input, hidden, layers)
-    n_bias = _check_convention(convention)
+    d, h, n_layers = check_sizes(cell, input, hidden, layers)
+    n_bias = check_convention(convention)
     dirs = 2 if bidirectional else 1
     c = count_params(cell, d, h, n_bias, n_layers, dirs)
     nb = BLOCKS[cell]
@@ -119,7 +119,7 @@ def params(
             formula="W_* (h×d) + U_* (h×h) + " + ("b_ih + b_hh (2·h)" if n_bias == 2 else "b_* (h)"),
             substituted=f"{h}·({h} + {d} + {n_bias})",
             result=str(c["per_block"]),
-            note=_convention_note(convention),
+            note=convention_note(convention),
         ),
         Step(
             Text(f"{nb} block(s) per layer and direction", f"每层每个方向 {nb} 个块"),
@@ -166,8 +166,8 @@ def params(
 def _params_mistake(
     cell: str, input: int, hidden: int, convention: str, layers: int, bidirectional: bool, **kw: Any
 ) -> dict[str, Any]:
-    d, h, n_layers = _check_sizes(cell, input, hidden, layers)
-    n_bias = kw.pop("n_bias", _check_convention(convention))
+    d, h, n_layers = check_sizes(cell, input, hidden, layers)
+    n_bias = kw.pop("n_bias", check_convention(convention))
     dirs = kw.pop("directions", 2 if bidirectional else 1)
     c = count_params(cell, d, h, n_bias, n_layers, dirs, **kw)
     return {k: c[k] for k in ("params", "input_weights", "recurrent_weights", "biases", "per_block")}

@@ -82,13 +82,13 @@ def _srn_steps(
             if t
             else Text("Recurrent term U·h_{t−1}", "循环项 U·h_{t−1}"),
             formula="U·h_{t−1}",
-            substituted=f"{_m(um)}·{fmt_vector(hv)}",
+            substituted=f"{matrix_text(um)}·{fmt_vector(hv)}",
             result=fmt_vector(r["uh"]),
         ),
         Step(
             Text("Input term W·x_t", "输入项 W·x_t"),
             formula="W·x_t",
-            substituted=f"{_m(wm)}·{fmt_vector(xv)}",
+            substituted=f"{matrix_text(wm)}·{fmt_vector(xv)}",
             result=fmt_vector(r["wx"]),
         ),
         Step(
@@ -109,7 +109,7 @@ def _srn_steps(
     ]
 
 
-def _m(a: np.ndarray) -> str:
+def matrix_text(a: np.ndarray) -> str:
     return "[" + "; ".join(", ".join(fmt_num(v, 4) for v in row) for row in a) + "]"
 
 
