@@ -22,9 +22,12 @@ from typing import Any
 import numpy as np
 
 from solvers import safe_expr as se
+from solvers.arrays import as_vector as as_array
 from solvers.arrays import sigmoid
 from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num, fmt_vector
 from solvers.registry import mistake, solver
+from solvers.textfmt import _n as _u
+from solvers.textfmt import grid_round
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus")
 DERIVATIVE_EXPR = {
@@ -44,36 +47,7 @@ NAMES = {
 }
 
 
-def grid_round(x: Any, digits: int = 4) -> Any:
-    """Round a number, or a nested list/array of numbers, to ``digits`` significant figures for
-    display inside a grid (answers keep full precision): 0.000868 stays 0.000868, not 0.0009."""
-    if hasattr(x, "tolist"):
-        x = x.tolist()
-    if isinstance(x, (list, tuple)):
-        return [grid_round(v, digits) for v in x]
-    value = float(x)
-    if not math.isfinite(value) or value.is_integer():
-        return value + 0.0
-    whole = len(str(int(abs(value)))) if abs(value) >= 1 else 0  # never round away integer digits
-    return float(f"{value:.{max(digits, whole + 1)}g}") + 0.0
-
-
 _r = grid_round
-
-
-def as_array(values: Any, name: str) -> np.ndarray:
-    """A 1-D float array from a number or a list of numbers, or a bilingual input error."""
-    if isinstance(values, (int, float)) and not isinstance(values, bool):
-        values = [values]
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise SolverInputError(Text(f"{name} must be a list of numbers", f"{name} 必须是一组数")) from None
-    if arr.ndim != 1 or arr.size == 0:
-        raise SolverInputError(Text(f"{name} must be a non-empty list of numbers", f"{name} 必须是非空的一组数"))
-    if not np.all(np.isfinite(arr)):
-        raise SolverInputError(Text(f"{name} contains a value that is not finite", f"{name} 中有非有限数"))
-    return arr
 
 
 def check_function(function: str) -> str:
@@ -148,11 +122,6 @@ def definition(name: str, slope: float = 0.01, alpha: float = 1.0) -> tuple[str,
         "softplus": ("softplus(x) = ln(1 + eˣ)", "softplus'(x) = eˣ/(1 + eˣ) = σ(x)"),
         "identity": ("f(x) = x", "f'(x) = 1"),
     }[name]
-
-
-def _u(x: float, digits: int = 4) -> str:
-    """A number for a Unicode step: true minus sign instead of the hyphen."""
-    return fmt_num(x, digits).replace("-", "−")
 
 
 def point_text(name: str, x: float, slope: float = 0.01, alpha: float = 1.0) -> str:

@@ -118,6 +118,12 @@ def input_error(en: str, zh: str) -> SolverInputError:
     return SolverInputError(Text(en, zh))
 
 
+def answers_only(solution: Solution, *keys: str) -> dict[str, Any]:
+    """The named answers of a solution (those it has): what a mistake generator predicts when the
+    misconception is "the same computation with one thing changed"."""
+    return {k: solution.answers[k] for k in keys if k in solution.answers}
+
+
 def fmt_num(x: Any, digits: int = 6) -> str:
     """Format a number for a worked step: integers exactly, floats to ``digits`` significant figures."""
     if isinstance(x, bool):

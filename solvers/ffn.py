@@ -13,30 +13,19 @@ from typing import Any
 
 import numpy as np
 
-from solvers.activations import ACTIVATIONS, NAMES, grid_round, value
+from solvers.activations import ACTIVATIONS, NAMES, value
 from solvers.arrays import softmax
-from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num, fmt_vector
+from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.registry import carry, mistake, solver
-
-
-def _u(x: float, digits: int = 4) -> str:
-    return fmt_num(x, digits).replace("-", "−")
-
-
-def _p(x: float) -> str:
-    return f"({_u(x)})" if x < 0 else _u(x)
-
-
-_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+from solvers.textfmt import _n as _u
+from solvers.textfmt import _pn as _p
+from solvers.textfmt import _v as _vec
+from solvers.textfmt import grid_round, sup
 
 
 def _s(index: int) -> str:
     """Layer index as a superscript: ⁽²⁾."""
-    return f"⁽{str(index).translate(_SUP)}⁾"
-
-
-def _vec(values: Any) -> str:
-    return fmt_vector(values).replace("-", "−")
+    return f"⁽{sup(index)}⁾"
 
 
 _r = grid_round
@@ -366,6 +355,24 @@ def _kind_name(kind: str) -> tuple[str, str]:
     return NAMES.get(kind, kind), NAMES.get(kind, kind)
 
 
+def _activation_text(kind: str, index: int, z: np.ndarray, a: np.ndarray) -> tuple[str, str]:
+    """The formula of a layer's activation and its substitution (softmax shows the exponentials)."""
+    if kind == "softmax":
+        if z.max() < 50:
+            exps = np.exp(z)
+            sub = f"e^z = {_vec(exps)}, Σ = {_u(exps.sum())}"
+        else:  # shifting by max z changes nothing and avoids overflow
+            exps = np.exp(z - z.max())
+            sub = f"e^(z − max z) = {_vec(exps)}, Σ = {_u(exps.sum())}"
+        formula = "a_i = e^{z_i} / Σ_j e^{z_j}"
+    elif kind == "linear":
+        sub, formula = "a = z", "a⁽ᴸ⁾ = z⁽ᴸ⁾"
+    else:
+        sub = ";  ".join(f"{NAMES[kind]}({_u(zj)}) = {_u(aj)}" for zj, aj in zip(z, a, strict=True))
+        formula = f"a{_s(index)} = {NAMES[kind]}(z{_s(index)})"
+    return formula, sub
+
+
 @solver(
     "ffn.forward",
     FORWARD_PARAMS,
@@ -417,19 +424,7 @@ def forward(
                 result=f"z{_s(index)} = {_vec(z)}",
             )
         )
-        if kind == "softmax":
-            if z.max() < 50:
-                exps = np.exp(z)
-                sub = f"e^z = {_vec(exps)}, Σ = {_u(exps.sum())}"
-            else:  # shifting by max z changes nothing and avoids overflow
-                exps = np.exp(z - z.max())
-                sub = f"e^(z − max z) = {_vec(exps)}, Σ = {_u(exps.sum())}"
-            formula = "a_i = e^{z_i} / Σ_j e^{z_j}"
-        elif kind == "linear":
-            sub, formula = "a = z", "a⁽ᴸ⁾ = z⁽ᴸ⁾"
-        else:
-            sub = ";  ".join(f"{NAMES[kind]}({_u(zj)}) = {_u(aj)}" for zj, aj in zip(z, a, strict=True))
-            formula = f"a{_s(index)} = {NAMES[kind]}(z{_s(index)})"
+        formula, sub = _activation_text(kind, index, z, a)
         steps.append(
             Step(
                 Text(

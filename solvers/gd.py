@@ -25,23 +25,19 @@ from typing import Any
 
 import numpy as np
 
+from solvers.arrays import as_flat_vector as as_vector
 from solvers.arrays import sigmoid as _sigmoid
-from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num
-from solvers.optim import as_vector, compile_loss, fp, fv, sub
+from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
+from solvers.optim.loss import compile_loss
 from solvers.registry import mistake, solver
+from solvers.textfmt import fp, fv, sub
+from solvers.textfmt import sig6 as _n
+from solvers.textfmt import tolist as _tolist
 
 GD_METHODS = ("batch", "sgd", "minibatch")
 MODELS = ("linear", "logistic")
 PENALTIES = ("l2", "l1", "decay")
 MAX_UPDATES = 100
-
-
-def _n(x: float) -> str:
-    return fmt_num(x, 6)
-
-
-def _tolist(arr: Any) -> list[float]:
-    return [float(v) for v in np.asarray(arr, dtype=float).reshape(-1)]
 
 
 def _args(values: np.ndarray) -> str:
@@ -167,18 +163,12 @@ def _risk(d: _Data, w: np.ndarray, b: float) -> float:
     return float(np.mean(np.logaddexp(0.0, z) - d.y * z))
 
 
-def _descend(d: _Data, fl: _GdFlags | None = None) -> tuple[dict[str, Any], list[Step]]:
-    fl = fl or _GdFlags()
-    w, b = d.w0.copy(), d.b0
-    n_feat = d.x.shape[1]
-    batches = d.batches
-    if fl.order_ignored and d.order_given:
-        batches, _ = _batches(d.method, d.x.shape[0], None, d.batch_size, len(d.batches))
+def _descent_intro(d: _Data, w: np.ndarray, b: float, loss0: float) -> tuple[list[Step], str, str]:
+    """The first step (model, loss, method, start) and the model and risk formulas the updates reuse."""
     risk_text = "R = (1/N)·Σ ½(ŷᵢ − yᵢ)²" if d.model == "linear" else "R = −(1/N)·Σ [yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)]"
     model_text = "ŷ = w·x + b" if d.bias else "ŷ = w·x"
     if d.model == "logistic":
         model_text = "ŷ = σ(w·x + b)" if d.bias else "ŷ = σ(w·x)"
-    loss0 = _risk(d, w, b)
     method_en = {"batch": "batch", "sgd": "stochastic", "minibatch": "mini-batch"}[d.method]
     method_zh = {"batch": "批量", "sgd": "随机", "minibatch": "小批量"}[d.method]
     why = (
@@ -204,6 +194,73 @@ def _descend(d: _Data, fl: _GdFlags | None = None) -> tuple[dict[str, Any], list
             ),
         )
     ]
+    return steps, model_text, risk_text
+
+
+def _batch_steps(
+    d: _Data,
+    t: int,
+    idx: list[int],
+    z: np.ndarray,
+    yhat: np.ndarray,
+    err: np.ndarray,
+    w: np.ndarray,
+    b: float,
+    gw: np.ndarray,
+    gb: float,
+    model_text: str,
+) -> list[Step]:
+    """Update t's predictions on its batch (a table) and its gradient, as worked steps."""
+    xb, yb, k = d.x[idx], d.y[idx], len(idx)
+    steps: list[Step] = []
+    rows = [
+        [str(i + 1), fv(xb[j]), _n(yb[j])] + ([_n(z[j])] if d.model == "logistic" else []) + [_n(yhat[j]), _n(err[j])]
+        for j, i in enumerate(idx)
+    ]
+    cols = ["i", "xᵢ", "yᵢ"] + (["zᵢ"] if d.model == "logistic" else []) + ["ŷᵢ", "ŷᵢ − yᵢ"]
+    samples = ", ".join(str(i + 1) for i in idx)
+    steps.append(
+        Step(
+            Text(
+                f"Update {t}: predictions on sample(s) {samples} with w = {fv(w)}"
+                + (f", b = {_n(b)}" if d.bias else ""),
+                f"第 {t} 次更新：用 w = {fv(w)}" + (f"，b = {_n(b)}" if d.bias else "") + f" 对样本 {samples} 做预测",
+            ),
+            formula=model_text,
+            grids=(Grid.of(rows, col_labels=cols),),
+        )
+    )
+    mean_text = "(1/K)·Σ" if k > 1 else ""
+    steps.append(
+        Step(
+            Text(
+                f"Update {t}: gradient (mean over the K = {k} sample(s))",
+                f"第 {t} 次更新：梯度（对 K = {k} 个样本取平均）",
+            ),
+            formula=f"∂R/∂w = {mean_text}(ŷᵢ − yᵢ)·xᵢ" + (f";  ∂R/∂b = {mean_text}(ŷᵢ − yᵢ)" if d.bias else ""),
+            substituted=("(" if k > 1 else "")
+            + " + ".join(f"{fp(err[j])}·{fp(xb[j])}" for j in range(k))
+            + (f")/{k}" if k > 1 else "")
+            + (
+                (";  (" if k > 1 else ";  ") + " + ".join(fp(err[j]) for j in range(k)) + (f")/{k}" if k > 1 else "")
+                if d.bias
+                else ""
+            ),
+            result=f"∂R/∂w = {fv(gw)}" + (f", ∂R/∂b = {_n(gb)}" if d.bias else ""),
+        )
+    )
+    return steps
+
+
+def _descend(d: _Data, fl: _GdFlags | None = None) -> tuple[dict[str, Any], list[Step]]:
+    fl = fl or _GdFlags()
+    w, b = d.w0.copy(), d.b0
+    n_feat = d.x.shape[1]
+    batches = d.batches
+    if fl.order_ignored and d.order_given:
+        batches, _ = _batches(d.method, d.x.shape[0], None, d.batch_size, len(d.batches))
+    loss0 = _risk(d, w, b)
+    steps, model_text, risk_text = _descent_intro(d, w, b, loss0)
     answers: dict[str, Any] = {"loss0": loss0}
     losses: list[float] = []
     for t, idx in enumerate(batches, start=1):
@@ -222,48 +279,7 @@ def _descend(d: _Data, fl: _GdFlags | None = None) -> tuple[dict[str, Any], list
         sign = -1.0 if fl.sign_error else 1.0
         new_w = w - sign * d.lr * gw
         new_b = b - sign * d.lr * gb if (d.bias and not fl.bias_frozen) else b
-        rows = [
-            [str(i + 1), fv(xb[j]), _n(yb[j])]
-            + ([_n(z[j])] if d.model == "logistic" else [])
-            + [_n(yhat[j]), _n(err[j])]
-            for j, i in enumerate(idx)
-        ]
-        cols = ["i", "xᵢ", "yᵢ"] + (["zᵢ"] if d.model == "logistic" else []) + ["ŷᵢ", "ŷᵢ − yᵢ"]
-        samples = ", ".join(str(i + 1) for i in idx)
-        steps.append(
-            Step(
-                Text(
-                    f"Update {t}: predictions on sample(s) {samples} with w = {fv(w)}"
-                    + (f", b = {_n(b)}" if d.bias else ""),
-                    f"第 {t} 次更新：用 w = {fv(w)}"
-                    + (f"，b = {_n(b)}" if d.bias else "")
-                    + f" 对样本 {samples} 做预测",
-                ),
-                formula=model_text,
-                grids=(Grid.of(rows, col_labels=cols),),
-            )
-        )
-        mean_text = "(1/K)·Σ" if k > 1 else ""
-        steps.append(
-            Step(
-                Text(
-                    f"Update {t}: gradient (mean over the K = {k} sample(s))",
-                    f"第 {t} 次更新：梯度（对 K = {k} 个样本取平均）",
-                ),
-                formula=f"∂R/∂w = {mean_text}(ŷᵢ − yᵢ)·xᵢ" + (f";  ∂R/∂b = {mean_text}(ŷᵢ − yᵢ)" if d.bias else ""),
-                substituted=("(" if k > 1 else "")
-                + " + ".join(f"{fp(err[j])}·{fp(xb[j])}" for j in range(k))
-                + (f")/{k}" if k > 1 else "")
-                + (
-                    (";  (" if k > 1 else ";  ")
-                    + " + ".join(fp(err[j]) for j in range(k))
-                    + (f")/{k}" if k > 1 else "")
-                    if d.bias
-                    else ""
-                ),
-                result=f"∂R/∂w = {fv(gw)}" + (f", ∂R/∂b = {_n(gb)}" if d.bias else ""),
-            )
-        )
+        steps += _batch_steps(d, t, idx, z, yhat, err, w, b, gw, gb, model_text)
         steps.append(
             Step(
                 Text(f"Update {t}: step against the gradient", f"第 {t} 次更新：沿负梯度方向更新"),

@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from solvers.core import ParamSpec, Solution, SolverInputError, Text
+from solvers.core import ParamSpec, Solution
+from solvers.core import input_error as _refuse
 
 MAX_NUMBER = 1e12  # magnitude of any real input
 MAX_INT = 10**9  # any whole-number input (sizes, counts)
@@ -49,10 +50,6 @@ SOLVER_CAPS: dict[tuple[str, str], int] = {
     ("dropout.count", "n"): 10**6,
     ("regularization.label_smoothing", "K"): 1000,
 }
-
-
-def _refuse(en: str, zh: str) -> SolverInputError:
-    return SolverInputError(Text(en, zh))
 
 
 def _number(name: str, value: Any) -> None:

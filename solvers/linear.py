@@ -441,23 +441,11 @@ def _logistic_update(
     return direction, w_new, b_new, new_loss
 
 
-@solver(
-    "linear.logistic_step",
-    [
-        *LOGISTIC_DATA_PARAMS,
-        ParamSpec("alpha", "number", Text("learning rate α", "学习率 α"), default=0.1, required=False),
-    ],
-    Text(
-        "logistic regression: one batch gradient-descent step on the cross-entropy risk",
-        "Logistic 回归：交叉熵风险上的一步批量梯度下降",
-    ),
-)
-def logistic_step(X: Any, y: Any, w: Any, b: Any = None, alpha: float = 0.1) -> Solution:
-    Xm, yv, wv, bias = _logistic_data(X, y, w, b)
-    alpha = _check_alpha(alpha)
+def _logistic_gradient(
+    Xm: np.ndarray, yv: np.ndarray, p: np.ndarray, steps: list[Step]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Residuals, the averaged contributions x_n·e_n and the risk's gradient, with their steps appended."""
     n, d = Xm.shape
-    steps: list[Step] = []
-    z, p, _, loss = _logistic_forward(Xm, yv, wv, bias, steps)
     e = yv - p
     steps.append(
         Step(
@@ -497,6 +485,27 @@ def logistic_step(X: Any, y: Any, w: Any, b: Any = None, alpha: float = 0.1) -> 
             result=_v(grad, 6),
         )
     )
+    return e, mean_dir, grad
+
+
+@solver(
+    "linear.logistic_step",
+    [
+        *LOGISTIC_DATA_PARAMS,
+        ParamSpec("alpha", "number", Text("learning rate α", "学习率 α"), default=0.1, required=False),
+    ],
+    Text(
+        "logistic regression: one batch gradient-descent step on the cross-entropy risk",
+        "Logistic 回归：交叉熵风险上的一步批量梯度下降",
+    ),
+)
+def logistic_step(X: Any, y: Any, w: Any, b: Any = None, alpha: float = 0.1) -> Solution:
+    Xm, yv, wv, bias = _logistic_data(X, y, w, b)
+    alpha = _check_alpha(alpha)
+    n, d = Xm.shape
+    steps: list[Step] = []
+    z, p, _, loss = _logistic_forward(Xm, yv, wv, bias, steps)
+    e, mean_dir, grad = _logistic_gradient(Xm, yv, p, steps)
     w_new = wv + alpha * mean_dir
     steps.append(
         Step(
@@ -825,6 +834,77 @@ def _softmax_risk(Wm: np.ndarray, bv: np.ndarray | None, Xm: np.ndarray, yv: np.
     return softmax(Z), float(-np.mean(log_softmax(Z)[np.arange(len(yv)), yv - 1]))
 
 
+def _softmax_gradient(Xm: np.ndarray, E: np.ndarray, steps: list[Step]) -> tuple[np.ndarray, np.ndarray]:
+    """Σ_n x_n (y_n − ŷ_n)ᵀ / N and the risk's gradient, with their worked steps appended."""
+    n, d = Xm.shape
+    c = E.shape[1]
+    outer = [np.outer(Xm[i], E[i]) for i in range(n)]
+    steps.append(
+        Step(
+            Text(
+                "Each sample's contribution: outer product x_n (y_n − ŷ_n)ᵀ, a d×C matrix shaped like W",
+                "每个样本的贡献：外积 x_n (y_n − ŷ_n)ᵀ，是与 W 同形的 d×C 矩阵",
+            ),
+            formula="x_n (y_n − ŷ_n)ᵀ",
+            substituted="; ".join(f"{_v(Xm[i])}·{_v(E[i])}ᵀ" for i in range(n)),
+            result="; ".join(_m(o, 4) for o in outer),
+            grids=tuple(
+                Grid.of(
+                    _cells(outer[i]),
+                    row_labels=[f"x{_sub(j + 1)}" for j in range(d)],
+                    col_labels=[f"c={k + 1}" for k in range(c)],
+                    title=Text(f"sample {i + 1}", f"样本 {i + 1}"),
+                )
+                for i in range(n)
+            ),
+        )
+    )
+    G = sum(outer) / n
+    grad = -G
+    steps.append(
+        Step(
+            Text(
+                "Gradient of the risk: average the contributions and negate", "风险的梯度：对各样本贡献取平均再取负号"
+            ),
+            formula="∂R/∂W = −(1/N) Σ_n x_n (y_n − ŷ_n)ᵀ",
+            substituted=f"−(1/{n})·{_m(sum(outer), 4)}",
+            result=_m(grad),
+            grids=(
+                Grid.of(
+                    _cells(grad),
+                    row_labels=[f"x{_sub(j + 1)}" for j in range(d)],
+                    col_labels=[f"c={k + 1}" for k in range(c)],
+                    title=Text("∂R/∂W", "∂R/∂W"),
+                ),
+            ),
+        )
+    )
+    return G, grad
+
+
+def _softmax_update_step(Wm: np.ndarray, W_new: np.ndarray, G: np.ndarray, alpha: float) -> Step:
+    """The gradient-descent step on every weight of W, with the updated W as a table."""
+    d, c = Wm.shape
+    return Step(
+        Text("Gradient-descent step on every weight", "对每个权重做一步梯度下降"),
+        formula="W ← W − α·∂R/∂W = W + α·(1/N) Σ_n x_n (y_n − ŷ_n)ᵀ",
+        substituted="; ".join(
+            f"W{_sub(j + 1)}{_sub(k + 1)} = {_n(Wm[j, k])} + {_n(alpha)}·{_pn(G[j, k])}"
+            for j in range(d)
+            for k in range(c)
+        ),
+        result=_m(W_new),
+        grids=(
+            Grid.of(
+                _cells(W_new, 6),
+                row_labels=[f"x{_sub(j + 1)}" for j in range(d)],
+                col_labels=[f"w{_sub(k + 1)}" for k in range(c)],
+                title=Text("updated W (columns are classes)", "更新后的 W（每列一个类别）"),
+            ),
+        ),
+    )
+
+
 @solver(
     "linear.softmax_step",
     [
@@ -875,68 +955,9 @@ def softmax_step(W: Any, X: Any, y: Any, b: Any = None, alpha: float = 0.1) -> S
             ),
         )
     )
-    outer = [np.outer(Xm[i], E[i]) for i in range(n)]
-    steps.append(
-        Step(
-            Text(
-                "Each sample's contribution: outer product x_n (y_n − ŷ_n)ᵀ, a d×C matrix shaped like W",
-                "每个样本的贡献：外积 x_n (y_n − ŷ_n)ᵀ，是与 W 同形的 d×C 矩阵",
-            ),
-            formula="x_n (y_n − ŷ_n)ᵀ",
-            substituted="; ".join(f"{_v(Xm[i])}·{_v(E[i])}ᵀ" for i in range(n)),
-            result="; ".join(_m(o, 4) for o in outer),
-            grids=tuple(
-                Grid.of(
-                    _cells(outer[i]),
-                    row_labels=[f"x{_sub(j + 1)}" for j in range(d)],
-                    col_labels=[f"c={k + 1}" for k in range(c)],
-                    title=Text(f"sample {i + 1}", f"样本 {i + 1}"),
-                )
-                for i in range(n)
-            ),
-        )
-    )
-    G = sum(outer) / n
-    grad = -G
-    steps.append(
-        Step(
-            Text(
-                "Gradient of the risk: average the contributions and negate", "风险的梯度：对各样本贡献取平均再取负号"
-            ),
-            formula="∂R/∂W = −(1/N) Σ_n x_n (y_n − ŷ_n)ᵀ",
-            substituted=f"−(1/{n})·{_m(sum(outer), 4)}",
-            result=_m(grad),
-            grids=(
-                Grid.of(
-                    _cells(grad),
-                    row_labels=[f"x{_sub(j + 1)}" for j in range(d)],
-                    col_labels=[f"c={k + 1}" for k in range(c)],
-                    title=Text("∂R/∂W", "∂R/∂W"),
-                ),
-            ),
-        )
-    )
+    G, grad = _softmax_gradient(Xm, E, steps)
     W_new = Wm + alpha * G
-    steps.append(
-        Step(
-            Text("Gradient-descent step on every weight", "对每个权重做一步梯度下降"),
-            formula="W ← W − α·∂R/∂W = W + α·(1/N) Σ_n x_n (y_n − ŷ_n)ᵀ",
-            substituted="; ".join(
-                f"W{_sub(j + 1)}{_sub(k + 1)} = {_n(Wm[j, k])} + {_n(alpha)}·{_pn(G[j, k])}"
-                for j in range(d)
-                for k in range(c)
-            ),
-            result=_m(W_new),
-            grids=(
-                Grid.of(
-                    _cells(W_new, 6),
-                    row_labels=[f"x{_sub(j + 1)}" for j in range(d)],
-                    col_labels=[f"w{_sub(k + 1)}" for k in range(c)],
-                    title=Text("updated W (columns are classes)", "更新后的 W（每列一个类别）"),
-                ),
-            ),
-        )
-    )
+    steps.append(_softmax_update_step(Wm, W_new, G, alpha))
     answers: dict[str, Any] = {"probs": P.tolist(), "loss": loss, "grad_W": grad.tolist(), "W_new": W_new.tolist()}
     b_new = None
     if bv is not None:

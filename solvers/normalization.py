@@ -19,46 +19,22 @@ from typing import Any
 
 import numpy as np
 
-from solvers.activations import NAMES, grid_round, value
-from solvers.arrays import as_matrix
-from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text, fmt_num, fmt_vector
+from solvers.activations import NAMES, value
+from solvers.arrays import as_matrix, as_vector
+from solvers.core import Grid, ParamSpec, Solution, SolverInputError, Step, Text
 from solvers.registry import carry, mistake, solver
+from solvers.textfmt import _n as _u
+from solvers.textfmt import _pn as _p
+from solvers.textfmt import _v as _vec
+from solvers.textfmt import grid_round
 
 DEFAULT_EPS = 1e-5
-
-
-def _u(x: float, digits: int = 4) -> str:
-    """A number for a Unicode step: true minus sign instead of the hyphen."""
-    return fmt_num(x, digits).replace("-", "−")
-
-
-def _p(x: float) -> str:
-    """A factor in a product: negative numbers in brackets, (−1)·2."""
-    return f"({_u(x)})" if x < 0 else _u(x)
-
-
-def _vec(values: Any) -> str:
-    return fmt_vector(values).replace("-", "−")
 
 
 _r = grid_round
 
 
 # --------------------------------------------------------------------------- input checks
-
-
-def as_vector(x: Any, name: str = "x") -> np.ndarray:
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        x = [x]
-    try:
-        arr = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise SolverInputError(Text(f"{name} must be a list of numbers", f"{name} 必须是一组数")) from None
-    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
-        raise SolverInputError(
-            Text(f"{name} must be a non-empty list of finite numbers", f"{name} 必须是非空的一组有限数")
-        )
-    return arr
 
 
 def per_feature(v: Any, n: int, name: str, default: float) -> np.ndarray:
@@ -133,66 +109,35 @@ def _labels(x: np.ndarray) -> tuple[list[str], list[str]]:
     return [f"k={k}" for k in range(1, x.shape[0] + 1)], [f"j={j}" for j in range(1, x.shape[1] + 1)]
 
 
-def norm_steps(
-    x: np.ndarray,
-    axis: int,
-    gamma: np.ndarray,
-    beta: np.ndarray,
-    eps: float,
-    res: dict[str, np.ndarray],
-    symbol: str = "z",
-) -> list[Step]:
-    """The worked steps of batch norm (axis 0) or layer norm (axis 1), from ``normalize``'s result."""
+def _norm_intro(x: np.ndarray, bn: bool, symbol: str) -> Step:
+    """What is normalized over what: columns over the batch (batch norm) or each row (layer norm)."""
     rows, cols = _labels(x)
     k, n = x.shape
-    bn = axis == 0
-    count = k if bn else n
-    idx = "j" if bn else "k"
-    groups = [x[:, j] for j in range(n)] if bn else [x[i, :] for i in range(k)]
-    devs = [res["dev"][:, j] for j in range(n)] if bn else [res["dev"][i, :] for i in range(k)]
-    steps: list[Step] = []
     if bn:
-        steps.append(
-            Step(
-                Text(
-                    f"Mini-batch: K = {k} samples (rows) × n = {n} neurons (columns). Batch norm normalizes each "
-                    "neuron (column) over the K samples.",
-                    f"小批量：K = {k} 个样本（行）× n = {n} 个神经元（列）。批量归一化对每个神经元（每一列）在 K 个样本上做归一化。",
-                ),
-                grids=(Grid.of(_r(x), rows, cols, Text(f"input {symbol}", f"输入 {symbol}")),),
-            )
+        return Step(
+            Text(
+                f"Mini-batch: K = {k} samples (rows) × n = {n} neurons (columns). Batch norm normalizes each "
+                "neuron (column) over the K samples.",
+                f"小批量：K = {k} 个样本（行）× n = {n} 个神经元（列）。批量归一化对每个神经元（每一列）在 K 个样本上做归一化。",
+            ),
+            grids=(Grid.of(_r(x), rows, cols, Text(f"input {symbol}", f"输入 {symbol}")),),
         )
-    else:
-        steps.append(
-            Step(
-                Text(
-                    f"{k} sample(s) (rows) × n = {n} neurons (columns). Layer norm normalizes each sample (row) over "
-                    "its n neurons; no other sample is involved.",
-                    f"{k} 个样本（行）× n = {n} 个神经元（列）。层归一化对每个样本（每一行）在它自己的 n 个神经元上做归一化，"
-                    "与其他样本无关。",
-                ),
-                grids=(Grid.of(_r(x), rows, cols, Text(f"input {symbol}", f"输入 {symbol}")),),
-            )
-        )
-    mean_sub = ";  ".join(
-        f"μ_{i} = ({' + '.join(_u(v) for v in grp)})/{count} = {_u(m)}".replace("+ −", "− ")
-        for i, (grp, m) in enumerate(zip(groups, res["mean"], strict=True), start=1)
+    return Step(
+        Text(
+            f"{k} sample(s) (rows) × n = {n} neurons (columns). Layer norm normalizes each sample (row) over "
+            "its n neurons; no other sample is involved.",
+            f"{k} 个样本（行）× n = {n} 个神经元（列）。层归一化对每个样本（每一行）在它自己的 n 个神经元上做归一化，"
+            "与其他样本无关。",
+        ),
+        grids=(Grid.of(_r(x), rows, cols, Text(f"input {symbol}", f"输入 {symbol}")),),
     )
-    steps.append(
-        Step(
-            Text(f"Mean of each {'column' if bn else 'row'}", f"每{'列' if bn else '行'}的均值"),
-            formula=f"μ_j = (1/K)·Σ_k {symbol}_kj" if bn else f"μ_k = (1/n)·Σ_j {symbol}_kj",
-            substituted=mean_sub,
-            result=f"μ = {_vec(res['mean'])}",
-        )
-    )
-    steps.append(
-        Step(
-            Text("Deviations from the mean", "减去均值后的偏差"),
-            formula=f"{symbol} − μ",
-            grids=(Grid.of(_r(res["dev"]), rows, cols, Text(f"{symbol} − μ", f"{symbol} − μ")),),
-        )
-    )
+
+
+def _spread_steps(
+    devs: list[np.ndarray], res: dict[str, np.ndarray], bn: bool, count: int, idx: str, symbol: str, eps: float
+) -> list[Step]:
+    """The variance of each group (the biased one) and the standard deviation with ε."""
+    steps: list[Step] = []
     var_sub = ";  ".join(
         f"σ²_{i} = ({' + '.join(f'({_u(d)})²' if d < 0 else f'{_u(d)}²' for d in dev)})/{count} = {_u(v)}"
         for i, (dev, v) in enumerate(zip(devs, res["var"], strict=True), start=1)
@@ -223,6 +168,47 @@ def norm_steps(
             note=_eps_note(eps, res["var"]),
         )
     )
+    return steps
+
+
+def norm_steps(
+    x: np.ndarray,
+    axis: int,
+    gamma: np.ndarray,
+    beta: np.ndarray,
+    eps: float,
+    res: dict[str, np.ndarray],
+    symbol: str = "z",
+) -> list[Step]:
+    """The worked steps of batch norm (axis 0) or layer norm (axis 1), from ``normalize``'s result."""
+    rows, cols = _labels(x)
+    k, n = x.shape
+    bn = axis == 0
+    count = k if bn else n
+    idx = "j" if bn else "k"
+    groups = [x[:, j] for j in range(n)] if bn else [x[i, :] for i in range(k)]
+    devs = [res["dev"][:, j] for j in range(n)] if bn else [res["dev"][i, :] for i in range(k)]
+    steps: list[Step] = [_norm_intro(x, bn, symbol)]
+    mean_sub = ";  ".join(
+        f"μ_{i} = ({' + '.join(_u(v) for v in grp)})/{count} = {_u(m)}".replace("+ −", "− ")
+        for i, (grp, m) in enumerate(zip(groups, res["mean"], strict=True), start=1)
+    )
+    steps.append(
+        Step(
+            Text(f"Mean of each {'column' if bn else 'row'}", f"每{'列' if bn else '行'}的均值"),
+            formula=f"μ_j = (1/K)·Σ_k {symbol}_kj" if bn else f"μ_k = (1/n)·Σ_j {symbol}_kj",
+            substituted=mean_sub,
+            result=f"μ = {_vec(res['mean'])}",
+        )
+    )
+    steps.append(
+        Step(
+            Text("Deviations from the mean", "减去均值后的偏差"),
+            formula=f"{symbol} − μ",
+            grids=(Grid.of(_r(res["dev"]), rows, cols, Text(f"{symbol} − μ", f"{symbol} − μ")),),
+        )
+    )
+    steps += _spread_steps(devs, res, bn, count, idx, symbol, eps)
     steps.append(
         Step(
             Text("Normalize", "归一化"),

@@ -103,6 +103,8 @@ CLI_NAMES: dict[str, str] = {
     "subnetworks": "dropout.subnetworks",
     "dropout-count": "dropout.count",
     "dropout-layer": "dropout.layer",
+    "td0": "rl.td0",
+    "td0-episode": "rl.td0_episode",
 }
 
 _REGISTRY: dict[str, SolverSpec] = {}

@@ -275,6 +275,45 @@ def _pen_l1_signed(w: Any, lam: float, norm: str = "l2", data_loss: Any = None, 
 # --------------------------------------------------------------------------- one regularized SGD step
 
 
+def _afterword(
+    wv: np.ndarray, gv: np.ndarray, alpha: float, lam: float, norm: str, half: bool, answers: dict[str, Any]
+) -> Step:
+    """ℓ2: the same step read as weight decay (adds ``decay`` to the answers); ℓ1: how far each weight moves."""
+    if norm != "l2":
+        return Step(
+            Text(
+                "Note on ℓ1: the step moves every non-zero weight by αλ toward 0, so it can jump past 0; "
+                "soft-thresholding (stop at 0) is what produces exact zeros",
+                "关于 ℓ1：每个非零权重都向 0 移动 αλ，可能越过 0；软阈值（到 0 为止）才会得到恰好为 0 的权重",
+            ),
+            formula="|Δw_i| = α·λ",
+            substituted=f"{_n(alpha)}·{_n(lam)}",
+            result=_n(alpha * lam, 6),
+        )
+    k = lam if half else 2 * lam
+    decay = 1 - alpha * k
+    k_text = _n(lam) if half else f"2·{_n(lam)}"
+    answers["decay"] = decay
+    return Step(
+        Text(
+            "The same step as weight decay: shrink w by a constant factor, then take the plain gradient step",
+            "同一步写成权重衰减：先把 w 乘以一个常数因子缩小，再做普通的梯度步",
+        ),
+        formula="w ← (1 − αλ)w − α·g" if half else "w ← (1 − 2αλ)w − α·g",
+        substituted=f"1 − {_n(alpha)}·{k_text} = {_n(decay)}; "
+        + "; ".join(f"{_n(decay)}·{_pn(a)} − {_n(alpha)}·{_pn(b)}" for a, b in zip(wv, gv, strict=True)),
+        result=_v(decay * wv - alpha * gv, 6),
+        note=Text(
+            "For plain SGD, ℓ2 regularization and weight decay with β = αλ"
+            + ("" if half else "·2")
+            + " give the same step (the textbook's θ ← (1 − β)θ − αg); with adaptive optimizers such as Adam they differ.",
+            "对普通 SGD，ℓ2 正则化与 β = αλ"
+            + ("" if half else "·2")
+            + " 的权重衰减（教材的 θ ← (1 − β)θ − αg）完全等价；对 Adam 等自适应方法二者不同。",
+        ),
+    )
+
+
 @solver(
     "regularization.sgd_step",
     [
@@ -344,44 +383,7 @@ def sgd_step(w: Any, g: Any, alpha: float, lam: float, norm: str = "l2", half: b
         )
     )
     answers: dict[str, Any] = {"reg_grad": rg.tolist(), "grad": total.tolist(), "w_new": w_new.tolist()}
-    if norm == "l2":
-        k = lam if half else 2 * lam
-        decay = 1 - alpha * k
-        k_text = _n(lam) if half else f"2·{_n(lam)}"
-        steps.append(
-            Step(
-                Text(
-                    "The same step as weight decay: shrink w by a constant factor, then take the plain gradient step",
-                    "同一步写成权重衰减：先把 w 乘以一个常数因子缩小，再做普通的梯度步",
-                ),
-                formula="w ← (1 − αλ)w − α·g" if half else "w ← (1 − 2αλ)w − α·g",
-                substituted=f"1 − {_n(alpha)}·{k_text} = {_n(decay)}; "
-                + "; ".join(f"{_n(decay)}·{_pn(a)} − {_n(alpha)}·{_pn(b)}" for a, b in zip(wv, gv, strict=True)),
-                result=_v(decay * wv - alpha * gv, 6),
-                note=Text(
-                    "For plain SGD, ℓ2 regularization and weight decay with β = αλ"
-                    + ("" if half else "·2")
-                    + " give the same step (the textbook's θ ← (1 − β)θ − αg); with adaptive optimizers such as Adam they differ.",
-                    "对普通 SGD，ℓ2 正则化与 β = αλ"
-                    + ("" if half else "·2")
-                    + " 的权重衰减（教材的 θ ← (1 − β)θ − αg）完全等价；对 Adam 等自适应方法二者不同。",
-                ),
-            )
-        )
-        answers["decay"] = decay
-    else:
-        steps.append(
-            Step(
-                Text(
-                    "Note on ℓ1: the step moves every non-zero weight by αλ toward 0, so it can jump past 0; "
-                    "soft-thresholding (stop at 0) is what produces exact zeros",
-                    "关于 ℓ1：每个非零权重都向 0 移动 αλ，可能越过 0；软阈值（到 0 为止）才会得到恰好为 0 的权重",
-                ),
-                formula="|Δw_i| = α·λ",
-                substituted=f"{_n(alpha)}·{_n(lam)}",
-                result=_n(alpha * lam, 6),
-            )
-        )
+    steps.append(_afterword(wv, gv, alpha, lam, norm, half, answers))
     return Solution(answers=answers, steps=steps)
 
 

@@ -18,8 +18,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from solvers.core import ParamSpec, Solution, SolverInputError, Step, Text, fmt_num
+from solvers.core import ParamSpec, Solution, Step, Text, fmt_num
+from solvers.core import input_error as _bad
 from solvers.registry import mistake, solver
+from solvers.textfmt import sub as _sub
 
 SCHEDULES = ("piecewise", "inverse-time", "exponential", "natural-exponential", "cosine", "warmup", "cyclic", "restart")
 AFTER_WARMUP = ("cosine", "constant", "exponential", "natural-exponential", "inverse-time")
@@ -30,21 +32,11 @@ AFTER_NAMES = {
     "natural-exponential": Text("natural exponential decay", "自然指数衰减"),
     "inverse-time": Text("inverse time decay", "逆时衰减"),
 }
-_SUB_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def _n(x: float) -> str:
     """Six significant figures; round-off such as cos(π/2) = 6×10⁻¹⁷ is shown as 0."""
     return fmt_num(0.0 if abs(x) < 1e-12 else x, 6)
-
-
-def _sub(i: int) -> str:
-    """An index as Unicode subscript digits: 12 -> ₁₂."""
-    return str(i).translate(_SUB_DIGITS)
-
-
-def _bad(en: str, zh: str) -> SolverInputError:
-    return SolverInputError(Text(en, zh))
 
 
 def _need(name: str, value: Any) -> Any:
@@ -230,22 +222,7 @@ def lr_schedule(
     _check(lr0, t, allow_zero=schedule in ("cyclic", "restart"))
     steps: list[Step] = []
     if schedule == "piecewise":
-        ms, fs = _piecewise_inputs(milestones, betas, beta)
-        factor, used = _piecewise_factor(t, ms, fs)
-        lr = lr0 * factor
-        passed = ", ".join(f"T{_sub(k + 1)} = {_n(ms[k])}" for k in used)
-        steps.append(
-            Step(
-                Text(
-                    "Milestones already reached (T_k ≤ t): each multiplies the rate by its β_k",
-                    "已到达的衰减节点（T_k ≤ t）：每个节点把学习率乘以 β_k",
-                ),
-                formula="α_t = α₀·Π_{T_k ≤ t} β_k",
-                substituted=f"{_n(lr0)}" + "".join(f"·{_n(fs[k])}" for k in used),
-                result=_n(lr),
-                note=Text(f"reached: {passed or 'none'} (t = {t})", f"已到达：{passed or '无'}（t = {t}）"),
-            )
-        )
+        lr = _piecewise(lr0, t, milestones, betas, beta, steps)
     elif schedule in ("inverse-time", "exponential", "natural-exponential"):
         lr, formula, substituted = _decay(schedule, lr0, beta, t, None)
         names = {
@@ -260,34 +237,7 @@ def lr_schedule(
         }
         steps.append(Step(names[schedule], formula=f"α_t = {formula}", substituted=substituted, result=_n(lr)))
     elif schedule == "cosine":
-        horizon = int(_need("T", T))
-        if horizon <= 0 or t > horizon:
-            raise _bad(
-                f"cosine decay needs 0 ≤ t ≤ T (t = {t}, T = {horizon})",
-                f"余弦衰减要求 0 ≤ t ≤ T（t = {t}，T = {horizon}）",
-            )
-        angle = t * math.pi / horizon
-        lr = _cosine_value(lr0, t, horizon)
-        steps.append(
-            Step(
-                Text("Angle in radians", "角度（弧度）"),
-                formula="tπ/T",
-                substituted=f"{t}·π/{horizon}",
-                result=f"{_n(angle)} rad, cos = {_n(math.cos(angle))}",
-                note=Text(
-                    "Use radians (a calculator in degree mode gives a wrong cosine).",
-                    "用弧度计算（计算器若处于角度制会算错余弦）。",
-                ),
-            )
-        )
-        steps.append(
-            Step(
-                Text("Cosine decay", "余弦衰减"),
-                formula="α_t = ½·α₀·(1 + cos(tπ/T))",
-                substituted=f"½·{_n(lr0)}·(1 + {_n(math.cos(angle))})",
-                result=_n(lr),
-            )
-        )
+        lr = _cosine(lr0, t, T, steps)
     elif schedule == "warmup":
         lr = _warmup(lr0, t, T, warmup, after, beta, steps)
     elif schedule == "cyclic":
@@ -300,6 +250,60 @@ def lr_schedule(
             f"未知的调整方式 {schedule!r}；可选 {', '.join(SCHEDULES)}",
         )
     return Solution(answers={"lr": lr}, steps=steps)
+
+
+def _piecewise(lr0: float, t: int, milestones: Any, betas: Any, beta: float | None, steps: list[Step]) -> float:
+    """Piecewise-constant decay: every milestone reached multiplies the rate by its β_k."""
+    ms, fs = _piecewise_inputs(milestones, betas, beta)
+    factor, used = _piecewise_factor(t, ms, fs)
+    lr = lr0 * factor
+    passed = ", ".join(f"T{_sub(k + 1)} = {_n(ms[k])}" for k in used)
+    steps.append(
+        Step(
+            Text(
+                "Milestones already reached (T_k ≤ t): each multiplies the rate by its β_k",
+                "已到达的衰减节点（T_k ≤ t）：每个节点把学习率乘以 β_k",
+            ),
+            formula="α_t = α₀·Π_{T_k ≤ t} β_k",
+            substituted=f"{_n(lr0)}" + "".join(f"·{_n(fs[k])}" for k in used),
+            result=_n(lr),
+            note=Text(f"reached: {passed or 'none'} (t = {t})", f"已到达：{passed or '无'}（t = {t}）"),
+        )
+    )
+    return lr
+
+
+def _cosine(lr0: float, t: int, T: int | None, steps: list[Step]) -> float:
+    """Cosine decay over T iterations, with the angle in radians shown."""
+    horizon = int(_need("T", T))
+    if horizon <= 0 or t > horizon:
+        raise _bad(
+            f"cosine decay needs 0 ≤ t ≤ T (t = {t}, T = {horizon})",
+            f"余弦衰减要求 0 ≤ t ≤ T（t = {t}，T = {horizon}）",
+        )
+    angle = t * math.pi / horizon
+    lr = _cosine_value(lr0, t, horizon)
+    steps.append(
+        Step(
+            Text("Angle in radians", "角度（弧度）"),
+            formula="tπ/T",
+            substituted=f"{t}·π/{horizon}",
+            result=f"{_n(angle)} rad, cos = {_n(math.cos(angle))}",
+            note=Text(
+                "Use radians (a calculator in degree mode gives a wrong cosine).",
+                "用弧度计算（计算器若处于角度制会算错余弦）。",
+            ),
+        )
+    )
+    steps.append(
+        Step(
+            Text("Cosine decay", "余弦衰减"),
+            formula="α_t = ½·α₀·(1 + cos(tπ/T))",
+            substituted=f"½·{_n(lr0)}·(1 + {_n(math.cos(angle))})",
+            result=_n(lr),
+        )
+    )
+    return lr
 
 
 def _warmup(

@@ -15,12 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from solvers.attention import as_matrix, as_vector, labels, multihead_counts, rounded
+from solvers.arrays import as_any_vector as as_vector
+from solvers.arrays import as_matrix
+from solvers.attention.multihead import multihead_counts
 from solvers.core import (
     Grid,
     ParamSpec,
     Solution,
-    SolverInputError,
     Step,
     Text,
     fmt_matrix,
@@ -28,13 +29,11 @@ from solvers.core import (
     fmt_shape,
     fmt_vector,
 )
+from solvers.core import input_error as _err
 from solvers.registry import mistake, solver
+from solvers.textfmt import labels, rounded
 
 LAYERS = ("encoder", "decoder")
-
-
-def _err(en: str, zh: str) -> SolverInputError:
-    return SolverInputError(Text(en, zh))
 
 
 def _positive(**values: Any) -> None:
@@ -311,19 +310,9 @@ LAYER_PARAMS = [
 ]
 
 
-@solver(
-    "transformer.layer_params",
-    LAYER_PARAMS,
-    Text(
-        "parameter count of one Transformer encoder/decoder layer (attention + FFN + layer norms)",
-        "一个 Transformer 编码器/解码器层的参数量（注意力 + 前馈网络 + 层归一化）",
-    ),
-)
-def layer_params(d_model: int, heads: int, d_ff: int, layer: str = "encoder") -> Solution:
-    d, h, f = _check_layer(d_model, heads, d_ff, layer)
-    c = layer_counts(d, h, f, layer)
-    mh = multihead_counts(d, h)
-    steps = [
+def _layer_intro_steps(d: int, h: int, layer: str, c: dict[str, int], mh: dict[str, int]) -> list[Step]:
+    """What is counted in a layer, and one multi-head attention block's parameters."""
+    return [
         Step(
             Text(
                 "What is counted: all weight matrices and biases, and γ and β of every layer norm (as PyTorch does). "
@@ -370,6 +359,21 @@ def layer_params(d_model: int, heads: int, d_ff: int, layer: str = "encoder") ->
             ),
         ),
     ]
+
+
+@solver(
+    "transformer.layer_params",
+    LAYER_PARAMS,
+    Text(
+        "parameter count of one Transformer encoder/decoder layer (attention + FFN + layer norms)",
+        "一个 Transformer 编码器/解码器层的参数量（注意力 + 前馈网络 + 层归一化）",
+    ),
+)
+def layer_params(d_model: int, heads: int, d_ff: int, layer: str = "encoder") -> Solution:
+    d, h, f = _check_layer(d_model, heads, d_ff, layer)
+    c = layer_counts(d, h, f, layer)
+    mh = multihead_counts(d, h)
+    steps = _layer_intro_steps(d, h, layer, c, mh)
     if c["blocks"] == 2:
         steps.append(
             Step(

@@ -2,6 +2,8 @@
 
 Files are read with ``yaml.safe_load`` only. Every problem found (bad YAML, a missing field, a
 duplicate id) is collected and reported together, each naming its file, template and field.
+What the safe loader returns for a file is kept in a cache keyed by the file's bytes
+(``examprep.bank.cache``), so an unchanged bank is not parsed again on every start.
 """
 
 from __future__ import annotations
@@ -11,8 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
+from examprep.bank import cache
 from examprep.bank.schema import BankError, Template, template_from_dict
 from examprep.bank.yamlsafe import safe_yaml  # noqa: F401  (re-exported: the one safe YAML reader)
 
@@ -66,15 +67,29 @@ def _expand(path: Path) -> list[Path]:
     return [path]
 
 
-def read_templates(path: Path) -> list[Template]:
-    """Parse one file; raises BankError (with the file name) on any problem."""
+def _wanted(item: object, topic: str | None) -> bool:
+    """With a topic, templates of other topics are skipped unread (a template whose topic cannot be
+    told is kept, so its error is still reported)."""
+    if topic is None or not isinstance(item, dict):
+        return True
+    other = item.get("topic")
+    return not isinstance(other, str) or other == topic
+
+
+def read_templates(path: Path, topic: str | None = None) -> list[Template]:
+    """Parse one file (only the templates of ``topic`` when given); raises BankError (with the file
+    name) on any problem."""
     try:
-        raw = safe_yaml(path.read_text(encoding="utf-8"))
+        raw = cache.parsed(path.read_bytes(), safe_yaml)
     except FileNotFoundError:
         raise BankError(str(path), None, None, "no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BankError(str(path), None, None, f"cannot read the file ({exc})") from None
-    except yaml.YAMLError as exc:
+    except Exception as exc:  # yaml is imported only when a file has to be parsed
+        import yaml
+
+        if not isinstance(exc, yaml.YAMLError):
+            raise
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
@@ -83,16 +98,18 @@ def read_templates(path: Path) -> list[Template]:
         return []
     if not isinstance(raw, dict) or not isinstance(raw.get("templates"), list):
         raise BankError(str(path), None, "templates", "the file must be a mapping with a list under 'templates'")
-    return [template_from_dict(item, str(path), i) for i, item in enumerate(raw["templates"])]
+    return [template_from_dict(item, str(path), i) for i, item in enumerate(raw["templates"]) if _wanted(item, topic)]
 
 
-def load_bank(extra: list[Path] | None = None, include_builtin: bool = True) -> Bank:
+def load_bank(extra: list[Path] | None = None, include_builtin: bool = True, topic: str | None = None) -> Bank:
+    """The whole bank, or with ``topic`` only that topic's templates (what ``drill TOPIC`` needs:
+    the other templates are neither validated nor checked for duplicate ids)."""
     files = (builtin_files() if include_builtin else []) + [f for p in (extra or []) for f in _expand(p)]
     bank = Bank()
     errors: list[str] = []
     for path in files:
         try:
-            templates = read_templates(path)
+            templates = read_templates(path, topic)
         except BankError as exc:
             errors.append(str(exc))
             continue

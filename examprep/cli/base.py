@@ -92,12 +92,13 @@ def root(
         os.environ["EXAMPREP_LANG"] = lang_of(lang)
 
 
-def load_bank(extra: list[str] | None, lang: str) -> Bank:
+def load_bank(extra: list[str] | None, lang: str, topic: str | None = None) -> Bank:
+    """The bank (only ``topic``'s templates when given), or a clear error listing every problem."""
     from examprep.bank.loader import BankLoadError, extra_paths, load_bank
     from examprep.i18n import t
 
     try:
-        return load_bank(extra_paths(extra))
+        return load_bank(extra_paths(extra), topic=topic)
     except BankLoadError as exc:
         raise fail(t("bank_error", lang) + "\n  " + "\n  ".join(exc.errors)) from None
 

@@ -60,7 +60,13 @@ def drill(
     if kind not in KIND_CHOICES:
         raise fail(t("bad_kind", language, kind=kind), 2, language)
     kinds = KIND_CHOICES[kind]
-    loaded = load_bank(bank, language)
+    loaded = None
+    if targets and len(targets) == 1 and "." not in targets[0]:  # one topic: read only its templates (fast start)
+        loaded = load_bank(bank, language, targets[0].strip().lower())
+        if not loaded.topics():
+            loaded = None
+    if loaded is None:
+        loaded = load_bank(bank, language)
     console = make_console()
     seed = seed if seed is not None else random.randrange(1, 100000)
     store = practice_store(console, language)
