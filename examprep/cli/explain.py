@@ -101,6 +101,10 @@ def card_json(card: Card, result: Any = None, error: Any = None) -> dict[str, An
     return data
 
 
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
+
+
 @app.command(
     help=H(
         "A concept explained: definition, formulas, intuition, common mistakes and a live example.",
@@ -123,9 +127,13 @@ def explain(
     lang: str | None = LangOption,
 ) -> None:
     """A concept explained: definition, formulas, intuition, common mistakes and a live example."""
+    import os
+
     from examprep.i18n import t
 
     language = lang_of(lang)
+    if lang is None and not os.environ.get("EXAMPREP_LANG") and concept and _has_chinese(concept):
+        language = "zh"  # asked by its Chinese name and no language chosen: answer in Chinese
     cards = _load(language)
     if concept is None or list_cards:
         if concept is not None:

@@ -33,7 +33,7 @@ def test_explain_nesterov_shows_both_methods_side_by_side():
 @pytest.mark.parametrize(
     ("args", "title"),
     [
-        (["explain", "动量法"], "Momentum"),
+        (["explain", "动量法", "--lang", "en"], "Momentum"),
         (["explain", "adam", "--lang", "zh"], "Adam算法"),
         (["explain", "ＮＡＧ"], "Nesterov accelerated gradient"),
         (["explain", "Nesterov-Momentum"], "Nesterov accelerated gradient"),
@@ -173,3 +173,12 @@ def test_an_example_that_cannot_run_shows_the_card_and_exits_1(card_files, lang)
     assert ("could not run" if lang == "en" else "无法运行") in result.stderr
     data = json.loads(runner.invoke(app, ["explain", "broken-example", "--json"]).stdout)
     assert set(data["example"]["error"]) == {"en", "zh"} and "runs" not in data["example"]
+
+
+def test_a_chinese_query_answers_in_chinese_unless_a_language_is_chosen(monkeypatch):
+    monkeypatch.delenv("EXAMPREP_LANG", raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    chinese = runner.invoke(app, ["explain", "动量法"])
+    assert chinese.exit_code == 0 and "定义" in chinese.stdout
+    english = runner.invoke(app, ["explain", "动量法", "--lang", "en"])
+    assert english.exit_code == 0 and "Definition" in english.stdout
