@@ -99,3 +99,26 @@ def test_usage_errors_are_in_chinese(args):
 )
 def test_translations_of_typer_errors(english, chinese):
     assert translate_error(english) == chinese
+
+
+NAMES_IN_CONTENT = {
+    "AdaGrad", "RMSprop", "AdaDelta", "Adam", "SGD", "Momentum", "Nesterov", "LSTM", "GRU", "RNN", "SRN", "MDP",
+    "SARSA", "REINFORCE", "softmax", "sigmoid", "tanh", "exp", "ReLU", "Concat", "MLP", "PyTorch", "logistic",
+    "Logistic", "max", "min", "log", "ln", "argmax", "optim", "lstm", "gru", "skip", "quit", "banana",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("topic", ["cnn", "optim", "lstm-gru"])
+def test_a_chinese_drill_and_its_summary_have_no_english_sentences(topic, tmp_path):
+    """A right answer, a wrong one, junk, a hint and a free-text answer, all in Chinese: what is left
+    in English is symbols (with an underscore), method names and what the student typed."""
+    env = {**os.environ, "EXAMPREP_LANG": "zh", "COLUMNS": "100", "EXAMPREP_HOME": str(tmp_path)}
+    answers = "45x45x15\n3645\nbanana\n?\nskip\n1,2\nskip\n遗忘门决定保留多少旧记忆。\n.\n\nskip\nskip\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "examprep", "drill", topic, "-n", "3", "--seed", "5"],
+        input=answers, capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "本次练习小结" in result.stdout
+    english = {w for w in _english(result.stdout + result.stderr) if "_" not in w and w not in NAMES_IN_CONTENT}
+    assert english == set(), english
