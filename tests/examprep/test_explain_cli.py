@@ -89,7 +89,8 @@ def test_json_card_contract():
 def test_json_card_without_example():
     result = runner.invoke(app, ["explain", "high-dim-optimization", "--json"])
     data = json.loads(result.stdout)
-    assert data["example"] is None and data["exam"] == ["optim.concept.low-high-dim"]
+    assert data["example"] is None
+    assert data["exam"] == ["optim.concept.low-high-dim", "optim.concept.flat-sharp-minima"]
 
 
 def test_exam_items_come_with_the_commands_to_practise_them():
