@@ -60,6 +60,7 @@ CLI_NAMES: dict[str, str] = {
     "attention-score": "attention.score",
     "attention-mask": "attention.masked_softmax",
     "multihead": "attention.multihead",
+    "multihead-values": "attention.multihead_values",
     "pe": "transformer.positional_encoding",
     "pe-matrix": "transformer.pe_matrix",
     "transformer-params": "transformer.layer_params",

@@ -1,5 +1,5 @@
 """Attention (nndl ch. 8): scoring functions, softmax weights, key-value attention, self-attention,
-padding and causal masks, and multi-head shapes and parameter counts.
+padding and causal masks, multi-head shapes and parameter counts, and multi-head attention with numbers.
 
 Conventions (REFERENCE.md): row convention: every query, key and value is a row of its matrix,
 Q = XW_Q, K = XW_K, V = XW_V, and H = softmax(QKᵀ/√d_k)·V with the softmax taken over each row
@@ -11,6 +11,7 @@ vectors. Masked scores are set to −∞ before the softmax, so their weight is 
 from solvers.attention import (  # noqa: F401
     masks,
     multihead,
+    multihead_values,
     qkv,
     scoring,
     self_attention,

@@ -92,12 +92,14 @@ def attention_core(
     swap_qk: bool = False,
     mask_value: str = "inf",
     steps: list[Step] | None = None,
+    divisor: float | None = None,
 ) -> dict[str, Any]:
     """Scaled dot-product attention. The keyword switches reproduce misconceptions for the mistake
-    generators; the solver calls it with the defaults and collects the steps."""
+    generators; the solver calls it with the defaults and collects the steps. ``divisor``, when
+    given, replaces the scale factor (a multi-head mistake divides by √d_model instead of √d_k)."""
     n_q, d_k = q.shape
     raw = k @ q.T if swap_qk else q @ k.T
-    factor = _scale_factor(scale_mode, d_k)
+    factor = divisor if divisor is not None else _scale_factor(scale_mode, d_k)
     scores = raw / factor
     if mask is not None and mask_value == "zero":
         scores_in = np.where(mask, 0.0, scores)

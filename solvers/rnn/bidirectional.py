@@ -64,7 +64,7 @@ def bidirectional(
             formula=f"2·{BLOCKS[cell]}·h·(h + d + {n_bias})",
             substituted=f"2·{one}",
             result=str(2 * one),
-            note=convention_note(convention),
+            note=convention_note(convention, cell),
         ),
     ]
     return Solution(answers={"output_size": out, "output_shape": (t, out), "params": 2 * one}, steps=steps)

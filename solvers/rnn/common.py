@@ -48,7 +48,19 @@ def derivative(name: str, z: float) -> float:
     raise _err(f"unknown activation {name!r}", f"未知的激活函数 {name!r}")
 
 
-def convention_note(convention: str) -> Text:
+def convention_note(convention: str, cell: str | None = None) -> Text:
+    """Which bias convention a parameter count uses. The SRN has no gates, so its note speaks of its
+    single weight block rather than of gate blocks."""
+    if cell == "srn":
+        if convention == "pytorch":
+            return Text(
+                "PyTorch convention: the SRN (no gates, one block) has two bias vectors, b_ih and b_hh, so h(h + d + 2).",
+                "PyTorch 约定：SRN（没有门，只有一个块）有两个偏置向量 b_ih 和 b_hh，共 h(h + d + 2) 个参数。",
+            )
+        return Text(
+            "Textbook convention (nndl): the SRN (no gates, one block) has one bias vector b, so h(h + d + 1).",
+            "教材约定（邱锡鹏）：SRN（没有门，只有一个块）只有一个偏置向量 b，共 h(h + d + 1) 个参数。",
+        )
     if convention == "pytorch":
         return Text(
             "PyTorch convention: two bias vectors per gate block (b_ih and b_hh), so h(h + d + 2) per block.",

@@ -65,6 +65,10 @@ def gate_step(
         substituted=f"{fn}({fmt_vector(wx)} + {fmt_vector(uh)} + {fmt_vector(b)}) = {fn}{fmt_vector(net)}",
         result=fmt_vector(value),
         grids=(
-            Grid.of(_gate_rows(wx, uh, b, net, value), labels(symbol, len(value)), ["W·x", middle, "b", "net", symbol]),
+            Grid.of(
+                _gate_rows(wx, uh, b, net, value),
+                labels(symbol, len(value)),
+                ["W·x", middle, "b", f"W·x+{middle}+b", symbol],
+            ),
         ),
     )

@@ -14,9 +14,9 @@ from solvers.registry import mistake, solver
 from solvers.rnn.common import ACTIVATIONS, derivative
 
 _TREND_ZH = {
-    "vanishing": "梯度消失（vanishing）",
-    "exploding": "梯度爆炸（exploding）",
-    "stable": "既不消失也不爆炸（stable）",
+    "vanishing": "梯度消失",
+    "exploding": "梯度爆炸",
+    "stable": "既不消失也不爆炸（稳定）",
 }
 
 

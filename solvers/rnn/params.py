@@ -119,7 +119,7 @@ def params(
             formula="W_* (h×d) + U_* (h×h) + " + ("b_ih + b_hh (2·h)" if n_bias == 2 else "b_* (h)"),
             substituted=f"{h}·({h} + {d} + {n_bias})",
             result=str(c["per_block"]),
-            note=convention_note(convention),
+            note=convention_note(convention, cell),
         ),
         Step(
             Text(f"{nb} block(s) per layer and direction", f"每层每个方向 {nb} 个块"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -437,3 +438,24 @@ def test_stacked_params_formula_is_language_neutral():
     import re
 
     assert not [s.formula for s in sol.steps if re.search(r"\b(layers|directions|blocks|biases)\b", s.formula)]
+
+
+@pytest.mark.parametrize("convention", ["textbook", "pytorch"])
+def test_srn_convention_note_speaks_of_no_gates(convention):
+    """The SRN has no gates: its parameter note must not talk about gate blocks (polish review)."""
+    srn = solve("rnn-params", cell="srn", input=3, hidden=4, convention=convention).steps[0].note
+    assert "gate block" not in srn.en and "门块" not in srn.zh and "no gates" in srn.en and "没有门" in srn.zh
+    lstm = solve("rnn-params", cell="lstm", input=3, hidden=4, convention=convention).steps[0].note
+    assert "per gate block" in lstm.en and "每个门块" in lstm.zh
+    bi = solve("rnn.bidirectional", seq_len=5, input=3, hidden=4, cell="srn", convention=convention).steps[-1].note
+    assert "gate block" not in bi.en and "没有门" in bi.zh
+
+
+def test_gru_gate_grid_and_gradient_verdict_have_no_english_in_chinese():
+    a = solve("rnn.gru_step", x=[1, 0], h_prev=[0.5, -0.5], **GRU_W)
+    for step in a.steps:
+        for grid in step.grids:
+            assert "net" not in grid.col_labels
+    for u in (0.5, 3.0):
+        verdict = solve("rnn.gradient", u=u, t=5, activation="linear").steps[-1].what.zh
+        assert re.search(r"[A-Za-z]{2,}", verdict) is None, verdict
