@@ -10,7 +10,9 @@ Moodle's Pattern-match question type:
   typing error (one edit in words of 4+ letters, two in 8+, a swap of neighbours counting as one)
   unless the typed word is itself another English word; a trailing ``*`` matches any word that
   starts with the stem; ``on-policy`` needs its words next to each other (or written as one);
-  Chinese pieces and formulas (any pattern with symbols) match as substrings, spaces ignored;
+  Chinese pieces and formulas (any pattern with symbols, or a minus sign between symbols) match
+  as substrings, spaces ignored; a formula keeps the case of single letters (Σ is not σ, T is
+  not t), while its names (max, log) and all plain words ignore case;
 - every match knows whether its clause negates it (``not``, ``n't``, ``without``, ``不``, ``没``,
   ``无法`` … shortly before the words, or between them), so a pattern can ask for a statement or
   for its denial.
