@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 KEYWORD_LIST_CAP = 0.2
 KEYWORD_SENTENCE_SHARE = 0.3
 KEYWORD_ITEM_SIZE = 3.0
+EQUATION_SIZE = 2.0  # an equation in an answer weighs as much as a short clause, whatever its length
 ECHO_SHARE = 0.7  # a text whose content words are at least this much the question's repeats it
 OFF_TOPIC_SHARE = 0.25  # a text with less of its content in the item's own words is about something else
 
@@ -226,20 +227,47 @@ def _size(fragment: str) -> float:
     return len(latin_words(fragment)) + 0.5 * sum(len(r) for r in _CJK_RUN.findall(fragment))
 
 
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def _fragments(text: str) -> list[str]:
+    """The text cut at sentence ends and list separators, except inside a closed bracket: the
+    comma of ``max(0, 1 − y·f(x))`` or ``y ∈ {−1, +1}`` belongs to its formula."""
+    protected: set[int] = set()
+    stack: list[int] = []
+    for i, c in enumerate(text):
+        if c in _OPEN:
+            stack.append(i)
+        elif c in _CLOSE and stack:
+            protected.update(range(stack.pop() + 1, i))
+        elif c in ".!?;。\n":
+            stack.clear()  # a bracket left open does not reach into the next sentence
+    out, begin = [], 0
+    for m in _FRAGMENT_SPLIT.finditer(text):
+        if m.start() in protected and m.group() in (",", "、"):
+            continue
+        out.append(text[begin : m.start()])
+        begin = m.end()
+    out.append(text[begin:])
+    return [f for f in out if f.strip()]
+
+
 def is_keyword_list(answer: str) -> bool:
     """Mostly terms: less than 30% of the answer (by words, a Chinese character counting half)
     is in fragments that read like sentences (a verb, pronoun or function word in English; a
     verb, particle or conjunction such as 是/使/通过/因为 in Chinese), and the typical fragment is
-    short (a median of at most 3 words or 6 Chinese characters, as list items are). Equations
-    count on neither side. Measured on the built-in and test items: every model answer passes as
-    prose, every list of rubric terms is caught."""
+    short (a median of at most 3 words or 6 Chinese characters, as list items are). An equation
+    (``L = ½(y − f(x))²``) states something, so a fragment with one counts as a sentence of a
+    short clause's size (its letters are symbols, not words), and a comma inside brackets does not
+    cut a formula in two. Measured on the built-in and test items:
+    every model answer passes as prose, every list of rubric terms is caught."""
     text = normalize(answer)[0]
-    fragments = [f for f in _FRAGMENT_SPLIT.split(text) if f.strip() and not _EQUATION.search(f)]
-    sizes = [_size(f) for f in fragments]
+    fragments = _fragments(text)
+    sizes = [EQUATION_SIZE if _EQUATION.search(f) else _size(f) for f in fragments]
     total = sum(sizes)
     if total == 0:
         return False
-    in_sentences = sum(size for f, size in zip(fragments, sizes) if _sentence_like(f))
+    in_sentences = sum(size for f, size in zip(fragments, sizes) if _EQUATION.search(f) or _sentence_like(f))
     return in_sentences < KEYWORD_SENTENCE_SHARE * total and statistics.median(sizes) <= KEYWORD_ITEM_SIZE
 
 

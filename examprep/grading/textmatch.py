@@ -10,7 +10,9 @@ Moodle's Pattern-match question type:
   typing error (one edit in words of 4+ letters, two in 8+, a swap of neighbours counting as one)
   unless the typed word is itself another English word; a trailing ``*`` matches any word that
   starts with the stem; ``on-policy`` needs its words next to each other (or written as one);
-  Chinese pieces and formulas (any pattern with symbols) match as substrings, spaces ignored;
+  Chinese pieces and formulas (any pattern with symbols, or a minus sign between symbols) match
+  as substrings, spaces ignored; a formula keeps the case of single letters (Σ is not σ, T is
+  not t), while its names (max, log) and all plain words ignore case;
 - every match knows whether its clause negates it (``not``, ``n't``, ``without``, ``不``, ``没``,
   ``无法`` … shortly before the words, or between them), so a pattern can ask for a statement or
   for its denial.
@@ -60,15 +62,25 @@ _SPACE = re.compile(r"\s+")
 def normalize(text: str) -> tuple[str, list[int]]:
     """NFKC + lower case + a few look-alike characters, with a map from each normalized
     character back to the index of the original one (to quote the student's own words)."""
+    low, _cased, where = normalize_both(text)
+    return low, where
+
+
+def normalize_both(text: str) -> tuple[str, str, list[int]]:
+    """``normalize`` and, character for character, the same text with its case kept (formulas
+    are matched in it: Σ is not σ, h_T is not h_t)."""
     out: list[str] = []
+    cased: list[str] = []
     where: list[int] = []
     for index, char in enumerate(text):
         norm = unicodedata.normalize("NFKC", char)
         for c in norm:
-            for low in _CHAR_MAP.get(c, c).lower():
-                out.append(low)
-                where.append(index)
-    return "".join(out), where
+            mapped = _CHAR_MAP.get(c, c)
+            low = mapped.lower()
+            out.extend(low)
+            cased.extend(mapped if len(low) == 1 else low)
+            where.extend([index] * len(low))
+    return "".join(out), "".join(cased), where
 
 
 # -- English words ---------------------------------------------------------------------------
@@ -156,7 +168,18 @@ _EN_NEG_PAIRS = (("instead", "of"), ("rather", "than"))
 # "not only", "no matter", "No Free Lunch", "whether or not": not denials
 _EN_NOT_NEG_NEXT = {"not": {"only", "just", "merely"}, "no": {"matter", "free"}}
 _ZH_NEG = ("无法", "无需", "无须", "并非", "而非", "难以", "绝非", "毫无", "不", "没", "未")
+# Words that contain a negation character without denying what follows (差不多 "about", 不得不
+# "must", 没错 "right"); a cue inside one of them is no cue.
 _ZH_NOT_NEG = (
+    "差不多",
+    "不得不",
+    "不停",
+    "不时",
+    "不可或缺",
+    "不可避免",
+    "不容忽视",
+    "不外乎",
+    "没错",
     "不同",
     "不断",
     "不仅",
@@ -217,6 +240,7 @@ class Sentence:
     text: str  # normalized, as in the document
     tokens: list[Token]
     compact: str  # whitespace removed, for Chinese pieces and formulas
+    compact_cased: str  # the same with the case kept, for formulas
     compact_at: list[int]  # compact index -> absolute normalized index
     unit_starts: list[int]  # where every word and every Chinese character starts
     unit_sums: list[float]  # running total of their weights (a word 1, a Chinese character ½)
@@ -239,7 +263,7 @@ class Document:
 
     def __init__(self, original: str):
         self.original = original
-        self.text, self.where = normalize(original)
+        self.text, self.cased, self.where = normalize_both(original)
         self.sentences = [s for s in self._split() if s.tokens or s.compact]
 
     def quote(self, start: int, end: int) -> str:
@@ -268,6 +292,7 @@ class Document:
             if not c.isspace():
                 compact_chars.append(c)
                 compact_at.append(start + i)
+        compact_cased = "".join(self.cased[i] for i in compact_at)
         units = sorted([(t.start, 1.0) for t in tokens] + [(start + m.start(), 0.5) for m in _CJK_CHAR.finditer(text)])
         sums = [0.0]
         for _, weight in units:
@@ -284,6 +309,7 @@ class Document:
             text=text,
             tokens=tokens,
             compact="".join(compact_chars),
+            compact_cased=compact_cased,
             compact_at=compact_at,
             unit_starts=[u[0] for u in units],
             unit_sums=sums,
@@ -323,11 +349,23 @@ def _cues(text: str, offset: int, tokens: list[Token]) -> list[tuple[int, int]]:
     taken: set[int] = set()
     for cue in _ZH_NEG:
         for m in re.finditer(cue, text):
-            if m.start() in taken or any(text.startswith(word, m.start()) for word in _ZH_NOT_NEG):
+            if m.start() in taken or _inside_compound(text, m.start(), cue):
                 continue
             taken.update(range(m.start(), m.end()))
             cues.append((offset + m.start(), offset + m.end()))
     return sorted(cues)
+
+
+def _inside_compound(text: str, at: int, cue: str) -> bool:
+    """The cue found at ``at`` is part of a word of ``_ZH_NOT_NEG`` (差不多, 不得不: a cue anywhere
+    in the word, not only at its start)."""
+    for word in _ZH_NOT_NEG:
+        offset = word.find(cue)
+        while offset >= 0:
+            if at - offset >= 0 and text.startswith(word, at - offset):
+                return True
+            offset = word.find(cue, offset + 1)
+    return False
 
 
 # -- patterns ----------------------------------------------------------------------------------
@@ -339,6 +377,7 @@ class Piece:
     words: tuple[str, ...] = ()
     prefix: bool = False  # the last word is a stem ("solve*")
     text: str = ""
+    formula: str = ""  # for a formula: a regular expression that keeps the case of single letters
 
 
 @dataclass(frozen=True)
@@ -347,28 +386,100 @@ class Pattern:
     pieces: tuple[Piece, ...]
 
 
+_LETTER_RUN = re.compile(r"[A-Za-z\u00b5\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
+_OPERATOR_PIECE = re.compile(r"^[-+*/=·×]+$")
+
+
+def _formula_regex(cased: str) -> str:
+    """A formula as a regular expression: a single letter is a symbol and keeps its case (Σ is
+    not σ, T is not t); a run of letters is a name or a word (max, log, Softmax) and ignores it."""
+    out, at = [], 0
+    for m in _LETTER_RUN.finditer(cased):
+        out.append(re.escape(cased[at : m.start()]))
+        run = m.group()
+        out.append(re.escape(run) if len(run) == 1 else f"(?i:{re.escape(run)})")
+        at = m.end()
+    out.append(re.escape(cased[at:]))
+    return "".join(out)
+
+
+def _formula_piece(cased: str) -> Piece:
+    text = _SPACE.sub("", cased)
+    return Piece("text", text=text.lower(), formula=_formula_regex(text))
+
+
+def _is_plain(piece: str) -> bool:
+    """A word, a hyphenated phrase (on-policy, ε-greedy) or a stem with '*'. A hyphen alone, at
+    either end, or between single characters (y-ŷ, 1-ε) is a minus sign: a formula."""
+    if not _PLAIN_PIECE.match(piece):
+        return False
+    body = piece.rstrip("*")
+    if "-" not in body:
+        return True
+    parts = body.split("-")
+    return all(parts) and any(len(p) > 1 for p in parts)
+
+
+def _glue_operators(pieces: list[str]) -> list[str]:
+    """A lone operator between two pieces (``1 − ε``) belongs to both: one formula piece."""
+    out: list[str] = []
+    glue = False
+    for piece in pieces:
+        if _OPERATOR_PIECE.match(piece):
+            if out:
+                out[-1] += piece
+            else:
+                out.append(piece)
+            glue = True
+            continue
+        if glue and out:
+            out[-1] += piece
+        else:
+            out.append(piece)
+        glue = False
+    return out
+
+
 def compile_pattern(source: str, legacy: bool = False) -> Pattern:
-    norm = normalize(source)[0].strip()
-    if not _HAS_CJK.search(norm) and any(not _PLAIN_PIECE.match(p) for p in norm.split()):
-        return Pattern(source, (Piece("text", text=_SPACE.sub("", norm)),))  # a formula, as written
+    norm, cased, _where = normalize_both(source)
+    norm, cased = norm.strip(), cased.strip()
+    if not _HAS_CJK.search(norm) and any(not _is_plain(p) for p in norm.split()):
+        return Pattern(source, (_formula_piece(cased),))  # a formula, as written
     if legacy:
         if _HAS_CJK.search(norm):
             return Pattern(source, (Piece("text", text=_SPACE.sub("", norm)),))
         words = tuple(w for w in re.split(r"[\s-]+", norm.rstrip("*")) if w)
         return Pattern(source, (Piece("words", words, prefix=True),))
     pieces = []
-    for raw in norm.split():
-        if _HAS_CJK.search(raw) or not _PLAIN_PIECE.match(raw):
-            pieces.append(Piece("text", text=raw))
+    for raw in _glue_operators(cased.split()):
+        low = raw.lower()
+        if _HAS_CJK.search(raw):
+            pieces.append(Piece("text", text=low))
             continue
-        prefix = raw.endswith("*")
-        words = tuple(w for w in raw.rstrip("*").split("-") if w)
+        if not _is_plain(low):
+            pieces.append(_formula_piece(raw))
+            continue
+        prefix = low.endswith("*")
+        words = tuple(w for w in low.rstrip("*").split("-") if w)
         if words:
             pieces.append(Piece("words", words, prefix=prefix))
     return Pattern(source, tuple(pieces))
 
 
+@lru_cache(maxsize=4096)
+def _compiled_regex(source: str) -> re.Pattern[str]:
+    return re.compile(source)
+
+
 def _piece_spans(piece: Piece, sentence: Sentence, vocabulary: frozenset[str]) -> list[tuple[int, int]]:
+    if piece.formula:
+        spans = []
+        regex = _compiled_regex(piece.formula)
+        m = regex.search(sentence.compact_cased)
+        while m is not None and m.end() > m.start():
+            spans.append((sentence.compact_at[m.start()], sentence.compact_at[m.end() - 1] + 1))
+            m = regex.search(sentence.compact_cased, m.start() + 1)
+        return spans
     if piece.kind == "text":
         spans = []
         at = sentence.compact.find(piece.text)

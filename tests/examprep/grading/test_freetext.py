@@ -343,3 +343,214 @@ def test_stating_a_found_point_again_never_lowers_the_score(template, data):
     if len(after.misconceptions) > len(before.misconceptions):
         return  # the added words state a misconception: a lower score is right
     assert after.score >= before.score - 1e-9
+
+
+# -- fixes found by the content review --------------------------------------------------------
+
+
+def test_a_spaced_minus_sign_keeps_a_formula_whole():
+    t = item([point("g", ["y − ŷ"]), point("e", ["1 − ε"]), point("m", ["max − min"]), point("s", ["−Σ y"])])
+    # the letters of the formula in one sentence, but not the formula: nothing
+    assert found(t, "The loss is −log ŷ_y, with ε small, the min and the max, and σ(y) with a minus.") == set()
+    assert found(t, "The gradient is y − ŷ; keep 1−ε; divide by max − min; L = −Σ y log ŷ.") == {"g", "e", "m", "s"}
+    zh = item([point("e", ["恰好 1 − ε"])])
+    assert found(zh, "选中的概率恰好是 1 − ε 加上 ε/|A|。") == {"e"}
+    assert found(zh, "恰好选中它，ε 很小，1 个动作。") == set()
+
+
+def test_formulas_keep_their_case_but_plain_words_do_not():
+    t = item([point("ce", ["−Σ_c"]), point("h", ["h_T"]), point("u", ["U^T"]), point("sm", ["softmax(z)"])])
+    assert found(t, "The derivative is σ(1 − σ_c); the state h_t; the power u^t.") == set()
+    assert found(t, "L = −Σ_c y_c log ŷ_c; the last state h_T; the error goes back through U^Tδ.") == {"ce", "h", "u"}
+    assert found(t, "We apply Softmax(z) to the scores.") == {"sm"}  # a function name is a word
+    words = item([point("lstm", ["LSTM cell"])])
+    assert found(words, "an lstm Cell") == {"lstm"}
+
+
+def test_a_real_word_is_not_a_typo_of_its_antonym():
+    t = item(
+        [
+            point("unstable", ["unstable"]),
+            point("unnecessary", ["unnecessary"]),
+            point("unsuitable", ["unsuitable"]),
+            point("uncertain", ["uncertain"]),
+            point("independent", ["independent"]),
+        ]
+    )
+    assert found(t, "SGD is stable, the bias is necessary, it is suitable, certain and dependent.") == set()
+    assert found(t, "It is unstabel, unnecesary, unsuitabel, uncertian and independant.") == {
+        "unstable",
+        "unnecessary",
+        "unsuitable",
+        "uncertain",
+        "independent",
+    }
+
+
+def test_no_listed_word_is_a_typo_of_its_negated_form():
+    """A listed word and its un-/in-/non-/im-/dis- form within the typo budget of each other are
+    both listed, so neither reads as a misspelling of the other. The stems below are not English
+    words (or not ones a student would write), so the prefixed word stands alone."""
+    from rapidfuzz.distance import OSA
+
+    from examprep.grading.lexicon import english_words
+    from examprep.grading.textmatch import typo_budget
+
+    not_words = {
+        "der",
+        "til",
+        "it",
+        "ion",
+        "dex",
+        "put",
+        "crease",
+        "tegral",
+        "terest",
+        "ternal",
+        "tial",
+        "stance",
+        "formation",
+        "tent",
+        "clude",
+        "dicate",
+        "duce",
+        "fluence",
+        "verse",
+        "verted",
+        "volve",
+        "side",
+        "sight",
+        "stead",
+        "sert",
+        "spect",
+        "struct",
+        "tegrate",
+        "tend",
+        "ter",
+        "troduce",
+        "vent",
+        "vest",
+        "ference",
+        "fer",
+        "finite",
+        "tention",
+        "teraction",
+        "tercept",
+        "terval",
+        "tuition",
+        "creasing",
+        "creases",
+        "creased",
+        "dependent",
+        "itial",
+        "itialization",
+        "itialize",
+        "itialized",
+        "puts",
+        "dices",
+        "dividual",
+        "cluding",
+        "creas",
+        "stances",
+        "terpret",
+        "terpretation",
+        "tervals",
+        "dexes",
+        "formed",
+        "fluences",
+        "ject",
+        "plement",
+        "plemented",
+        "plementation",
+        "portance",
+        "portant",
+        "prove",
+        "proves",
+        "proved",
+        "pact",
+        "ply",
+        "plies",
+        "pute",
+        "puted",
+        "agine",
+        "age",
+        "ages",
+        "mediate",
+        "mediately",
+        "cover",
+        "tance",
+        "tribution",
+        "tributions",
+        "tributed",
+        "card",
+        "crete",
+        "play",
+        "joint",
+        "able",
+        "provement",
+        "provements",
+        "cluded",
+        "cremental",
+        "crementally",
+        "teract",
+        "terests",
+        "termediate",
+        "volved",
+        "derstanding",
+        "iformly",
+    }
+    words = english_words()
+    missing = []
+    for w in words:
+        for prefix in ("un", "in", "non", "im", "dis"):
+            if w.startswith(prefix) and len(w) - len(prefix) >= 3:
+                stem = w[len(prefix) :]
+                if stem in not_words or stem in words:
+                    continue
+                if OSA.distance(stem, w) <= typo_budget(len(w)):
+                    missing.append(f"{stem} (for {w})")
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("compound", ["差不多", "不同", "不仅", "不断", "不管", "不得不", "不停", "没错"])
+def test_chinese_compounds_with_a_negation_character_do_not_negate(compound):
+    t = item([point("dir", ["方向 一致"])])
+    assert found(t, f"{compound}这两个方向一致") == {"dir"}
+    assert found(t, "这两个方向不一致") == set()  # a real denial still denies
+
+
+def test_formulas_in_parentheses_are_not_a_bare_list():
+    from examprep.bank.loader import load_bank as load
+
+    losses = load([]).get("losses.concept.common-losses")
+    answer = (
+        "0-1损失（L = I(y ≠ f(x))），不连续，难优化。\n"
+        "平方损失（L = ½(y − f(x))²），回归。\n"
+        "交叉熵损失（L = −Σ_c y_c log f_c(x)），分类。\n"
+        "Hinge损失（L = max(0, 1 − y f(x))），SVM。"
+    )
+    verdict = grade_free_text(losses, answer)
+    assert not verdict.keyword_list
+    assert verdict.fraction >= 0.8  # every formula and every task given: 11 of 12 weight
+    # a list of the same terms without the formulas is still a list
+    assert is_keyword_list("0-1损失，不连续，平方损失，回归，交叉熵损失，分类，Hinge损失，SVM")
+
+
+ANTONYMS = """stable/unstable necessary/unnecessary suitable/unsuitable certain/uncertain dependent/independent
+likely/unlikely biased/unbiased able/unable feasible/infeasible differentiable/nondifferentiable convex/nonconvex
+linear/nonlinear bounded/unbounded supervised/unsupervised known/unknown correct/incorrect complete/incomplete
+consistent/inconsistent sufficient/insufficient efficient/inefficient possible/impossible related/unrelated
+changed/unchanged limited/unlimited labeled/unlabeled seen/unseen zero/nonzero continuous/discontinuous
+similar/dissimilar variant/invariant sensitive/insensitive finite/infinite reliable/unreliable
+stability/instability certainty/uncertainty dependence/independence""".split()
+
+
+@pytest.mark.parametrize("pair", ANTONYMS)
+def test_both_words_of_an_antonym_pair_are_real_words(pair):
+    from examprep.grading.lexicon import is_english_word
+
+    plain, negated = pair.split("/")
+    assert is_english_word(plain) and is_english_word(negated)
+    t = item([point("neg", [negated]), point("pos", [plain])])
+    assert found(t, f"It is {plain}.") == {"pos"}
+    assert found(t, f"It is {negated}.") == {"neg"}
