@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -13,7 +14,6 @@ from rich.table import Table
 from examprep.bank.question import Question
 from examprep.bank.sampling import render_text
 from examprep.bank.schema import Part
-from examprep.grading.freetext import FreeTextVerdict
 from examprep.grading.grade import PartVerdict
 from examprep.grading.parse import AnswerError
 from examprep.i18n import t
@@ -23,6 +23,9 @@ from examprep.render.steps import solution_table
 from examprep.session.drill import QuestionResult
 from examprep.session.theory import TheoryQuestion
 from solvers.core import Text
+
+if TYPE_CHECKING:
+    from examprep.grading.freetext import FreeTextVerdict
 
 
 def _points(value: float) -> str:

@@ -5,15 +5,19 @@ Everything from the bank or the grader is printed as ``rich.text.Text`` (literal
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text as RichText
 
 from examprep.bank.schema import Template
-from examprep.grading.freetext import FreeTextVerdict
 from examprep.i18n import t
 from examprep.session.theory import TheoryQuestion
+
+if TYPE_CHECKING:
+    from examprep.grading.freetext import FreeTextVerdict
 
 
 def _num(value: float) -> str:

@@ -16,19 +16,21 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from examprep.bank.loader import Bank
 from examprep.bank.question import Question, TemplateError, build_question
 from examprep.bank.sampling import SamplingError
 from examprep.bank.schema import Part, Template
-from examprep.grading.freetext import FreeTextVerdict
 from examprep.grading.grade import PartVerdict, skipped
 from examprep.grading.parse import AnswerError
 from examprep.session import theory
 from examprep.session.theory import TheoryQuestion, command_of
 from examprep.store import Attempt, QuestionRecord, Store, StoreError
 from solvers.core import Text
+
+if TYPE_CHECKING:  # the free-text grader is imported only when a concept answer is graded
+    from examprep.grading.freetext import FreeTextVerdict
 
 HINT = "?"
 SKIP = "skip"

@@ -11,11 +11,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from examprep.grading.freetext import FreeTextVerdict, grade_free_text
 from examprep.grading.parse import AnswerError
 
 if TYPE_CHECKING:
     from examprep.bank.schema import Template
+    from examprep.grading.freetext import FreeTextVerdict
 
 # Commands typed instead of an answer; full-width forms (？, ｓｋｉｐ) are read through NFKC.
 HINT_WORDS = {"?", "hint", "提示", "h"}
@@ -74,4 +74,6 @@ def status_of(verdict: FreeTextVerdict) -> str:
 
 
 def grade(question: TheoryQuestion, text: str) -> FreeTextVerdict:
+    from examprep.grading.freetext import grade_free_text  # the text matcher is loaded when an answer comes
+
     return grade_free_text(question.template, text)
