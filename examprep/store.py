@@ -280,11 +280,16 @@ class Store:
             conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         except sqlite3.DatabaseError as exc:
             raise self._translate(exc) from None
-        try:
+        def prepare() -> None:
             self._check(conn)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at REAL)")
-            self._retry(lambda: self._migrate(conn))
+            self._migrate(conn)
+
+        try:
+            # Two examprep processes starting at once on a new file: one sets WAL mode and migrates
+            # while the other finds the file locked; it waits and tries again rather than giving up.
+            self._retry(prepare)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise self._translate(exc) from None
