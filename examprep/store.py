@@ -280,6 +280,7 @@ class Store:
             conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         except sqlite3.DatabaseError as exc:
             raise self._translate(exc) from None
+
         def prepare() -> None:
             self._check(conn)
             conn.execute("PRAGMA journal_mode=WAL")
