@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from examprep.cli.coerce import install as install_plain_conversion
 from examprep.i18n import help_text as H
 
 if TYPE_CHECKING:
@@ -22,6 +23,10 @@ if H("en", "zh") == "zh":  # the help language: --lang on the command line, else
     from examprep.cli.localize import use_chinese
 
     use_chinese()
+
+
+install_plain_conversion()
+
 
 app = typer.Typer(
     help=H(
