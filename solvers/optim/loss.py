@@ -1,6 +1,7 @@
 """Loss formulas for the optimizers: read by the whitelist parser (``solvers.safe_expr``), guarded
 against hostile input, turned into a sympy tree (never ``sympify`` on text), differentiated
-symbolically and evaluated with ``lambdify``."""
+symbolically and evaluated with ``lambdify``. The bank's own losses come differentiated ahead of
+time from ``loss_table`` (no sympy on the way to a drill's first question)."""
 
 from __future__ import annotations
 
@@ -105,7 +106,8 @@ def _pretty(expr: Any) -> str:
     text = re.sub(r"\b(\d+)\.0(?![\d])", r"\1", str(expr))  # sympy's 3.0*x is 3·x
     text = re.sub(r"\b([A-Za-z]+)(\d+)\b(?!\()", lambda m: m.group(1) + sub(m.group(2)), text)
     text = re.sub(r"\*\*(\d+)(?![\d.])", lambda m: sup(m.group(1)), text)
-    return text.replace("**", "^").replace("*", "·").replace("-", "−")
+    text = text.replace("**", "^").replace("*", "·").replace("-", "−")
+    return re.sub(r"(?<![\d.])1·(?=[A-Za-z(])", "", text)  # sympy's 1.0*x (from 0.5x²) is x
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,8 @@ def parse_var_list(vars: str | None) -> list[str] | None:
 
 
 def compile_loss(text: Any, vars: Any = None) -> CompiledLoss:
-    """Parse a loss formula with the whitelist parser and differentiate it with sympy.
+    """Parse a loss formula with the whitelist parser and differentiate it: from the table of the
+    bank's losses (``loss_table``) when it is there, else with sympy.
 
     Raises ``LossError`` (an ``ExprError`` and a ``SolverInputError``) for anything refused.
     Results are cached: mistake generators and the bank's self-test compile the same loss often.
@@ -180,6 +183,17 @@ def compile_loss(text: Any, vars: Any = None) -> CompiledLoss:
 
 @functools.lru_cache(maxsize=256)
 def _compile_cached(text: str, names_given: tuple[str, ...] | None) -> CompiledLoss:
+    node, names = prepared(text, names_given)
+    from solvers.optim.loss_table import lookup
+
+    known = lookup(node, names)  # the bank's own losses, differentiated ahead of time: no sympy
+    if known is not None:
+        return known
+    return sympy_forms(node, names)[2]
+
+
+def prepared(text: str, names_given: tuple[str, ...] | None) -> tuple[safe_expr.Node, tuple[str, ...]]:
+    """The parsed, guarded loss and its variables in order (given, else sorted), or ``LossError``."""
     try:
         node = safe_expr.parse(text)
     except ExprError as exc:
@@ -208,7 +222,11 @@ def _compile_cached(text: str, names_given: tuple[str, ...] | None) -> CompiledL
         )
     if not names:
         raise LossError(Text("the loss has no variables to optimize", "损失函数中没有可优化的变量"))
+    return node, tuple(names)
 
+
+def sympy_forms(node: safe_expr.Node, names: tuple[str, ...]) -> tuple[Any, list[Any], CompiledLoss]:
+    """The loss and its partial derivatives as sympy expressions, and the loss compiled from them."""
     import sympy
 
     symbols = {n: sympy.Symbol(n, real=True) for n in names}
@@ -232,4 +250,5 @@ def _compile_cached(text: str, names_given: tuple[str, ...] | None) -> CompiledL
         grad_fn = sympy.lambdify(args, derivatives, modules="numpy", dummify=True)
     except Exception as exc:  # sympy's printers raise assorted errors for things numpy cannot do
         raise LossError(Text("cannot evaluate the loss numerically", "无法对该损失函数做数值计算")) from exc
-    return CompiledLoss(tuple(names), _pretty(expr), tuple(_pretty(d) for d in derivatives), value_fn, grad_fn)
+    compiled = CompiledLoss(names, _pretty(expr), tuple(_pretty(d) for d in derivatives), value_fn, grad_fn)
+    return expr, derivatives, compiled
