@@ -332,6 +332,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "[剩余 {left} · 已答 {done}/{total}] 输入题号，回车 = 下一道未答题",
     ),
     "exam_current": ("Saved answer: {answer} (Enter keeps it)", "已保存的答案：{answer}（直接回车保留）"),
+    "exam_free_text_editor": (
+        "Write your answer (a saved one is loaded for editing): Enter = new line · Esc then Enter, "
+        "or Ctrl-D = save it · 'submit' alone = hand in the paper",
+        "写下你的答案（已保存的答案会载入以便修改）：回车 = 换行 · 先按 Esc 再按回车，或 Ctrl-D = 保存 · "
+        "单独输入 'submit' 或“交卷” = 交卷",
+    ),
     "exam_free_text": (
         "Write your answer over as many lines as you like; a line holding only '.' ends it.",
         "答案可以写多行；单独一行输入 '.' 表示结束。",
@@ -349,6 +355,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "exam_part_help": (
         "Enter = keep the saved answer and go on · 'skip' = back to the overview · 'submit' / '交卷' = hand in",
         "回车 = 保留已保存的答案并继续 · 'skip' 或 '跳过' = 回到概览 · '交卷' 或 'submit' = 交卷",
+    ),
+    "exam_essay_help": (
+        "Esc then Enter (or Ctrl-D) saves the answer as it stands · 'skip' alone = back to the overview "
+        "· 'submit' / '交卷' alone = hand in",
+        "先按 Esc 再按回车（或 Ctrl-D）按当前内容保存答案 · 单独输入 'skip' 或 '跳过' = 回到概览 "
+        "· 单独输入 '交卷' 或 'submit' = 交卷",
     ),
     "exam_saved": ("saved", "已保存"),
     "exam_unknown_command": (

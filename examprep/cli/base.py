@@ -56,14 +56,20 @@ BankOption = typer.Option(
 )
 
 
+#: the language the running command resolved (``lang_of``): errors raised later speak it too
+_command_lang: str | None = None
+
+
 def lang_of(option: str | None) -> str:
     """The language of this command; an unknown ``--lang`` is a usage error (exit 2)."""
+    global _command_lang
     from examprep.i18n import UnknownLanguageError, resolve_lang
 
     try:
-        return resolve_lang(option)
+        _command_lang = resolve_lang(option)
     except UnknownLanguageError as exc:
         raise fail(exc.message(), 2, lang="en") from None
+    return _command_lang
 
 
 def fail(message: str, code: int = 1, lang: str | None = None) -> typer.Exit:
@@ -74,7 +80,7 @@ def fail(message: str, code: int = 1, lang: str | None = None) -> typer.Exit:
     from examprep.i18n import resolve_lang
     from examprep.render.console import make_console
 
-    label = "错误：" if (lang or resolve_lang(None)) == "zh" else "error: "
+    label = "错误：" if (lang or _command_lang or resolve_lang(None)) == "zh" else "error: "
     make_console(stderr=True).print(Text.assemble((label, "bold red"), message), highlight=False)
     return typer.Exit(code)
 

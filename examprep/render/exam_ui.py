@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -54,6 +55,8 @@ class RichExamUI:
         lang: str,
         interactive: bool | None = None,
         deadline_left: Callable[[], timedelta] | None = None,
+        pt_input: Any = None,
+        pt_output: Any = None,
     ):
         self.console = console
         self.lang = lang
@@ -62,11 +65,13 @@ class RichExamUI:
         self._eof = False
         self._queued: str | None = None
         self._session = None
+        self._text_session: Any = None
         if self.interactive:
             try:
                 from prompt_toolkit import PromptSession
 
-                self._session = PromptSession()
+                self._session = PromptSession(input=pt_input, output=pt_output)
+                self._pt_input, self._pt_output = pt_input, pt_output
             except Exception:  # not installed, or no usable terminal: plain input() below
                 self._session = None
 
@@ -109,13 +114,38 @@ class RichExamUI:
             self.console.print()
             return None
 
+    def _read_text(self, prompt: str, current: str | None) -> str | None:
+        """A free-text answer in prompt_toolkit's multi-line editor, the saved answer loaded for
+        editing; the bottom bar keeps counting down. Ctrl-D on an empty editor is the end of input.
+        A session of its own: prompt_toolkit keeps a prompt's settings for the session's next prompt."""
+        from prompt_toolkit import PromptSession
+
+        from examprep.render.prompt import submit_keys
+
+        if self._text_session is None:
+            self._text_session = PromptSession(
+                input=self._pt_input,
+                output=self._pt_output,
+                multiline=True,
+                key_bindings=submit_keys(),
+                prompt_continuation=lambda width, line_number, wrap_count: " " * min(width, 2),
+            )
+        try:
+            return self._text_session.prompt(
+                prompt, default=current or "", bottom_toolbar=self._toolbar, refresh_interval=1.0
+            )
+        except EOFError:
+            self._eof = True
+            self.console.print()
+            return None
+
     def ask_navigation(self, paper: ExamPaper, answers: dict[str, str], remaining: timedelta) -> str | None:
         done = sum(1 for p in paper.parts if answers.get(p.key, "").strip())
         prompt = t("exam_nav_prompt", self.lang, left=clock_text(remaining), done=done, total=len(paper.parts))
         return self._read(prompt + " › ")
 
     def ask_part(self, paper: ExamPaper, part: AnswerPart, current: str | None, remaining: timedelta) -> str | None:
-        if current and current.strip():
+        if current and current.strip() and not (part.free_text and self._session is not None):
             shown = current.strip().replace("\n", " ⏎ ")
             self.console.print(
                 RichText(
@@ -125,6 +155,9 @@ class RichExamUI:
         head = f"[{clock_text(remaining)}] {part.key} {part_label(part)}{paper.prompt(part, self.lang)} › "
         if not part.free_text:
             return self._read(head)
+        if self._session is not None and self._queued is None and not self._eof:
+            self.console.print(RichText(t("exam_free_text_editor", self.lang), style="dim"))
+            return self._read_text(head + "\n", current)
         self.console.print(RichText(t("exam_free_text", self.lang), style="dim"))
         first = self._read(head)
         if first is None:
@@ -193,7 +226,8 @@ class RichExamUI:
             if answers.get(part.key, "").strip():
                 line.append("  ✓", style="green")
             body.append(line)
-        body.append(RichText("\n" + t("exam_part_help", self.lang), style="dim"))
+        in_editor = self._session is not None and all(part.free_text for part in paper.question_parts(number))
+        body.append(RichText("\n" + t("exam_essay_help" if in_editor else "exam_part_help", self.lang), style="dim"))
         title = RichText(
             f"Q{number} · {paper.question_title(number, self.lang)} · {t('points', self.lang, points=pts(question.points))}"
         )  # the time left is in every prompt (and in the bottom bar in a terminal)
@@ -246,6 +280,15 @@ _STYLES = {
 }
 
 
+def _hanging(marker: str, text: str, style: str) -> Table:
+    """``   + text`` whose wrapped lines stay under the text, not under the marker."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(width=4 if marker else 2, justify="right", no_wrap=True)
+    grid.add_column(overflow="fold")  # never an ellipsis in place of a character
+    grid.add_row(RichText(marker, style=style), RichText(text, style=style))
+    return grid
+
+
 def render_report(console: Console, report: Report, paper: ExamPaper, lang: str) -> None:
     from examprep.render.steps import solution_table
 
@@ -282,17 +325,20 @@ def render_report(console: Console, report: Report, paper: ExamPaper, lang: str)
             if entry.answer.strip():
                 answer = entry.answer.strip()
                 console.print(
-                    RichText(f"   {t('your_answer', lang)}: " + (answer if len(answer) < 400 else answer[:400] + "…"))
+                    RichText(
+                        f"   {t('your_answer', lang)}{'：' if lang == 'zh' else ': '}"
+                        + (answer if len(answer) < 400 else answer[:400] + "…")
+                    )
                 )
             if part.free_text:
                 for found in entry.found:
-                    console.print(RichText(f"   + {found.get(lang)}", style="green"))
+                    console.print(_hanging("+", found.get(lang), "green"))
                 for missed in entry.missed:
-                    console.print(RichText(f"   − {missed.get(lang)}", style="red"))
+                    console.print(_hanging("−", missed.get(lang), "red"))
             else:
-                console.print(RichText(f"   {t('expected', lang, value=entry.expected.get(lang))}"))
+                console.print(_hanging("", t("expected", lang, value=entry.expected.get(lang)), ""))
             for note in entry.feedback:
-                console.print(RichText(f"   {note.get(lang)}", style="yellow"))
+                console.print(_hanging("", note.get(lang), "yellow"))
             item = paper.item_of(part)
             if all(later.item != part.item for later in paper_parts[index + 1 :]):  # the item's last part
                 if item.question is not None:

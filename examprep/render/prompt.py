@@ -60,7 +60,7 @@ class AnswerReader:
                 _bold(prompt),
                 bottom_toolbar=toolbar,
                 prompt_continuation=lambda width, line_number, wrap_count: " " * min(width, 2),
-                key_bindings=_submit_keys(),
+                key_bindings=submit_keys(),
             )
         except EOFError:
             return None
@@ -86,7 +86,7 @@ def _bold(text: str):
     return FormattedText([("bold", text)])  # literal text: nothing in it is read as markup
 
 
-def _submit_keys():
+def submit_keys():
     """Ctrl-D submits what was typed (on an empty editor it ends the input, as in a shell);
     Esc then Enter submits too (prompt_toolkit's own multi-line binding)."""
     from prompt_toolkit.key_binding import KeyBindings

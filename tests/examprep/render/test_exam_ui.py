@@ -73,3 +73,53 @@ def test_the_bottom_bar_warns_in_the_last_minutes(left, warning):
     bar = reader._toolbar()
     assert f"{left - 1}:59" not in bar and clock_text(timedelta(minutes=left)) in bar
     assert (f"Less than {warning} minutes" in bar) if warning else ("Less than" not in bar)
+
+
+ESC_ENTER, CTRL_D = "\x1b\r", "\x04"
+
+
+@pytest.fixture
+def keys():
+    from prompt_toolkit.input import create_pipe_input
+
+    with create_pipe_input() as pipe:
+        yield pipe
+
+
+def terminal_ui(pipe, lang="en"):
+    from prompt_toolkit.output import DummyOutput
+
+    out = io.StringIO()
+    reader = RichExamUI(
+        Console(file=out, width=80),
+        lang,
+        interactive=True,
+        deadline_left=lambda: timedelta(minutes=30),
+        pt_input=pipe,
+        pt_output=DummyOutput(),
+    )
+    return reader, out
+
+
+def test_in_a_terminal_free_text_is_written_in_an_editor_enter_a_new_line(keys, rl_paper):
+    reader, out = terminal_ui(keys)
+    keys.send_text("Bootstrapping uses an estimate.\rMC waits for the return." + ESC_ENTER)
+    answer = reader.ask_part(rl_paper, free_part(rl_paper), None, timedelta(minutes=30))
+    assert answer == "Bootstrapping uses an estimate.\nMC waits for the return."
+    assert "Esc then Enter" in " ".join(out.getvalue().split())
+    keys.send_text("3\r")  # the next prompt is one line again: Enter answers it
+    assert reader.ask_navigation(rl_paper, {}, timedelta(minutes=30)) == "3"
+
+
+def test_a_saved_answer_is_loaded_into_the_editor_to_be_changed(keys, rl_paper):
+    reader, _ = terminal_ui(keys, "zh")
+    keys.send_text("，并且方差更小。" + CTRL_D)
+    answer = reader.ask_part(rl_paper, free_part(rl_paper), "TD 用估计值自举", timedelta(minutes=30))
+    assert answer == "TD 用估计值自举，并且方差更小。"
+
+
+def test_ctrl_d_on_an_empty_exam_editor_ends_the_input(keys, rl_paper):
+    reader, _ = terminal_ui(keys)
+    keys.send_text(CTRL_D)
+    assert reader.ask_part(rl_paper, free_part(rl_paper), None, timedelta(minutes=30)) is None
+    assert reader.ask_navigation(rl_paper, {}, timedelta(minutes=30)) is None
