@@ -66,6 +66,7 @@ class RichExamUI:
         self._queued: str | None = None
         self._session = None
         self._text_session: Any = None
+        self._interrupted = False
         if self.interactive:
             try:
                 from prompt_toolkit import PromptSession
@@ -95,7 +96,13 @@ class RichExamUI:
                 return " " + t("exam_warning", self.lang, minutes=minutes) + text
         return text
 
+    def _pending_interrupt(self) -> None:
+        if self._interrupted:  # Ctrl-C came inside the essay editor; its text is saved by now
+            self._interrupted = False
+            raise KeyboardInterrupt
+
     def _read(self, prompt: str) -> str | None:
+        self._pending_interrupt()
         if self._queued is not None:  # 'submit' typed inside a free-text answer: hand in next
             queued, self._queued = self._queued, None
             return queued
@@ -122,6 +129,7 @@ class RichExamUI:
 
         from examprep.render.prompt import submit_keys
 
+        self._pending_interrupt()
         if self._text_session is None:
             self._text_session = PromptSession(
                 input=self._pt_input,
@@ -134,6 +142,14 @@ class RichExamUI:
             return self._text_session.prompt(
                 prompt, default=current or "", bottom_toolbar=self._toolbar, refresh_interval=1.0
             )
+        except KeyboardInterrupt:
+            # Ctrl-C in the middle of an essay: the text so far is handed back to be saved like any
+            # answer, and the interruption goes on at the next prompt (see ``_read``)
+            draft = self._text_session.default_buffer.text
+            if not draft.strip() or draft == (current or ""):
+                raise
+            self._interrupted = True
+            return draft
         except EOFError:
             self._eof = True
             self.console.print()

@@ -123,3 +123,19 @@ def test_ctrl_d_on_an_empty_exam_editor_ends_the_input(keys, rl_paper):
     keys.send_text(CTRL_D)
     assert reader.ask_part(rl_paper, free_part(rl_paper), None, timedelta(minutes=30)) is None
     assert reader.ask_navigation(rl_paper, {}, timedelta(minutes=30)) is None
+
+
+def test_ctrl_c_inside_an_essay_keeps_the_text_then_interrupts(keys, rl_paper):
+    reader, _ = terminal_ui(keys)
+    keys.send_text("Half an answer about bootstrapping" + "\x03")
+    part = free_part(rl_paper)
+    assert reader.ask_part(rl_paper, part, None, timedelta(minutes=30)) == "Half an answer about bootstrapping"
+    with pytest.raises(KeyboardInterrupt):  # the flow saved the draft; the next prompt stops the exam
+        reader.ask_navigation(rl_paper, {part.key: "Half an answer about bootstrapping"}, timedelta(minutes=30))
+
+
+def test_ctrl_c_on_an_untouched_essay_interrupts_at_once(keys, rl_paper):
+    reader, _ = terminal_ui(keys)
+    keys.send_text("\x03")
+    with pytest.raises(KeyboardInterrupt):
+        reader.ask_part(rl_paper, free_part(rl_paper), "saved before", timedelta(minutes=30))
