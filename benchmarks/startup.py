@@ -156,6 +156,11 @@ def main() -> None:
         times = interleaved(cases, runs, env)
         base_wall, base_cpu = times["typer hello-world"]
         print(f"{runs} interleaved rounds; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+            print(
+                "note: PYTHONDONTWRITEBYTECODE is set, so an editable install recompiles its sources on "
+                "every run (tens of ms): unset it for numbers a student would see"
+            )
         print("wall = elapsed time; cpu = user + system time of the process (steadier on a busy machine)")
         print(f"{'command':34} {'wall':>9} {'ratio':>6} {'cpu':>9} {'ratio':>6}  target")
         for name, (wall, cpu) in times.items():
