@@ -293,8 +293,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "plan_never": ("new", "未练"),
     "plan_note": (
-        "Each day: drill its topics (examprep drill TOPIC) and clear the reviews (examprep review).",
-        "每天：练习当天的主题（examprep drill 主题），并完成复习（examprep review）。",
+        "Each day: drill its topics (examprep drill TOPIC) and clear the reviews (examprep review). "
+        "Reviews are those already scheduled plus an estimate of those your answers will bring, "
+        "from your accuracy in each topic.",
+        "每天：练习当天的主题（examprep drill 主题），并完成复习（examprep review）。"
+        "复习数 = 已安排的复习 + 根据你各主题的正确率估计出的、之后作答会带来的复习。",
     ),
     "history_written": ("Wrote {count} attempts to {path}.", "已将 {count} 条作答记录写入 {path}。"),
     "history_none": ("No history file yet at {path}: nothing to do.", "{path} 还没有练习记录文件：无需处理。"),

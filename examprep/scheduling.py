@@ -19,10 +19,12 @@ reaches past the exam date when one is set.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from examprep import clock
 from examprep.store import SkillState, Store
@@ -92,6 +94,7 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time()).astimezone()
 
 
+@functools.cache
 def _scheduler():  # noqa: ANN202 - fsrs is imported lazily
     import fsrs
 
@@ -115,15 +118,7 @@ def next_state(
     import fsrs
 
     card = fsrs.Card.from_json(state.card) if state else fsrs.Card(card_id=card_id(template_id), due=when)
-    reviewed, _log = _scheduler().review_card(card, fsrs.Rating(rating), when)
-    due = reviewed.due
-    if rating == AGAIN:
-        due = min(due, when + timedelta(days=1))
-    elif rating in (GOOD, EASY):
-        due = max(due, when + timedelta(days=2))
-    if exam is not None and day_start(exam) > when:
-        due = min(due, day_start(exam))
-    reviewed.due = due
+    reviewed, due = review_card(card, rating, when, exam)
     return SkillState(
         template_id=template_id,
         topic=topic,
@@ -133,6 +128,28 @@ def next_state(
         last_rating=rating,
         reviews=(state.reviews + 1) if state else 1,
     )
+
+
+def review_card(card: Any, rating: int, when: datetime, exam: date | None = None) -> tuple[Any, datetime]:
+    """An fsrs card after a review, and its due time under examprep's rules (module docstring):
+    Again within a day, Good or Easy not before the day after tomorrow, never past the exam."""
+    import fsrs
+
+    reviewed, _log = _scheduler().review_card(card, fsrs.Rating(rating), when)
+    due = reviewed.due
+    if rating == AGAIN:
+        due = min(due, when + timedelta(days=1))
+    elif rating in (GOOD, EASY):
+        due = max(due, when + timedelta(days=2))
+    if exam is not None and day_start(exam) > when:
+        due = min(due, day_start(exam))
+    reviewed.due = due
+    return reviewed, due
+
+
+def recall_chance(card: Any, when: datetime) -> float:
+    """FSRS's estimate that the skill is still remembered at ``when`` (its retrievability)."""
+    return float(_scheduler().get_card_retrievability(card, when))
 
 
 def review(store: Store, template_id: str, topic: str, rating: int, when: datetime | None = None) -> bool:

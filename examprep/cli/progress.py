@@ -208,7 +208,9 @@ def plan(
                 "day": d.day.isoformat(),
                 "topics": [s.topic for s in d.topics],
                 "new": sum(s.questions for s in d.topics),
-                "reviews": d.reviews,
+                "reviews": d.all_reviews,
+                "reviews_scheduled": d.reviews,
+                "reviews_expected": round(d.expected_reviews, 2),
                 "questions": d.questions,
             }
             for d in days

@@ -174,7 +174,7 @@ def render_plan(console: Console, plan: list[PlanDay], exam: date, lang: str) ->
             f"{day.day.isoformat()[5:]} {weekdays[day.day.weekday()]}",
             topics,
             str(sum(s.questions for s in day.topics)),
-            str(day.reviews),
+            str(day.all_reviews),
             str(day.questions),
         )
     console.print(table)
