@@ -348,6 +348,10 @@ def builtin_card_files() -> list[Path]:
 # --- lookup -------------------------------------------------------------------------------------
 
 
+#: shortest query (in characters, after ``lookup_key``) that may name a card by the start of a name
+MIN_PREFIX = 2
+
+
 def lookup_key(text: str) -> str:
     """What a name is matched on: NFKC (full-width → half-width), lower case, no spaces,
     punctuation or symbols (so 'Nesterov-Momentum', 'ｎｅｓｔｅｒｏｖ　momentum' and 'nesterov momentum'
@@ -383,9 +387,19 @@ class CardSet:
 
     def find(self, query: str) -> list[Card]:
         """The cards whose id or a name matches ``query`` exactly (after :func:`lookup_key`):
-        one card, several when a name is shared, none when nothing matches."""
+        one card, several when a name is shared, none when nothing matches. Failing an exact
+        match, the one card whose names start with the query ('残差' → 残差网络, 'softmax' →
+        Softmax regression); when the names of several cards start with it, none."""
         key = lookup_key(query)
-        return [self.cards[cid] for cid in self.index().get(key, [])] if key else []
+        if not key:
+            return []
+        index = self.index()
+        if key in index:
+            return [self.cards[cid] for cid in index[key]]
+        if len(key) < MIN_PREFIX:
+            return []
+        starting = {cid for name, ids in index.items() if name.startswith(key) for cid in ids}
+        return [self.cards[starting.pop()]] if len(starting) == 1 else []
 
     def suggest(self, query: str, limit: int = 3, cutoff: float = 60.0) -> list[Card]:
         """Cards whose id or a name is close to ``query`` (typos), best first."""

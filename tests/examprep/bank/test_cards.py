@@ -179,6 +179,28 @@ def test_find_by_id_alias_and_chinese_name(cards, query, card_id):
     assert [c.id for c in cards.find(query)] == [card_id]
 
 
+@pytest.mark.parametrize(
+    ("query", "card_id"),
+    [
+        ("蒙特卡罗", "monte-carlo"),  # 蒙特卡罗方法
+        ("时序差分", "td-learning"),  # 时序差分学习
+        ("softmax", "softmax-regression"),
+        ("反向传播", "feedforward-network"),  # 反向传播算法 (not 随时间反向传播: that does not start so)
+        ("nest", "nesterov"),
+    ],
+)
+def test_the_start_of_one_cards_name_finds_it(cards, query, card_id):
+    assert [c.id for c in cards.find(query)] == [card_id]
+
+
+@pytest.mark.parametrize("query", ["注意力", "残差", "学习率", "r"])
+def test_a_start_shared_by_several_cards_or_too_short_finds_none(cards, query):
+    # 注意力机制 (attention), 注意力打分函数 (scoring), 注意力掩码 (masks); 残差网络 / 残差连接与层归一化
+    assert cards.find(query) == []
+    if len(query) > 1:
+        assert len(cards.suggest(query)) >= 1
+
+
 def test_typos_are_suggested_not_accepted(cards):
     assert cards.find("nesterv") == []
     assert cards.suggest("nesterv")[0].id == "nesterov"
