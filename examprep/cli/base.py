@@ -119,12 +119,13 @@ def topic_of(option: str | None, loaded: Bank, lang: str) -> str | None:
     a usage error (exit 2) with the closest topics."""
     if option is None:
         return None
+    from examprep.bank.topics import resolve_topic
     from examprep.i18n import t
     from examprep.suggest import did_you_mean
 
     topics = loaded.topics()
-    by_lower = {topic.lower(): topic for topic in topics}
-    if option.strip().lower() in by_lower:
-        return by_lower[option.strip().lower()]
+    named = resolve_topic(option, topics)  # the id in any case, or the topic's name in either language
+    if named is not None:
+        return named
     message = t("unknown_topic", lang, topic=option, topics=", ".join(topics)) + did_you_mean(option, topics, lang)
     raise fail(message, 2, lang)

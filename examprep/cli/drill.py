@@ -60,9 +60,12 @@ def drill(
     if kind not in KIND_CHOICES:
         raise fail(t("bad_kind", language, kind=kind), 2, language)
     kinds = KIND_CHOICES[kind]
+    from examprep.bank.topics import TOPIC_NAMES, resolve_topic
+
     loaded = None
     if targets and len(targets) == 1 and "." not in targets[0]:  # one topic: read only its templates (fast start)
-        loaded = load_bank(bank, language, targets[0].strip().lower())
+        named = resolve_topic(targets[0], list(TOPIC_NAMES)) or targets[0].strip().lower()
+        loaded = load_bank(bank, language, named)
         if not loaded.topics():
             loaded = None
     if loaded is None:
@@ -70,8 +73,7 @@ def drill(
     console = make_console()
     seed = seed if seed is not None else random.randrange(1, 100000)
     store = practice_store(console, language)
-    topics_by_lower = {topic.lower(): topic for topic in loaded.topics()}
-    names = [topics_by_lower.get(name.strip().lower(), name) for name in targets or []]  # CNN → cnn
+    names = [resolve_topic(name, loaded.topics()) or name for name in targets or []]  # CNN, 卷积 → cnn
     if not names:
         from examprep.stats import topic_accuracy
         from examprep.store import StoreError
@@ -90,7 +92,10 @@ def drill(
             from examprep.suggest import did_you_mean
 
             hint = did_you_mean(unknown[0], loaded.topics() + list(loaded.templates), language)
-            message = t("unknown_targets", language, names=", ".join(unknown), topics=", ".join(loaded.topics()))
+            from examprep.bank.topics import topic_label
+
+            listed = ", ".join(topic_label(topic, language) for topic in loaded.topics())
+            message = t("unknown_targets", language, names=", ".join(unknown), topics=listed)
             raise fail(message + hint, 2, language)
         questions, errors = choose.pick(templates, count, seed, key="+".join(names))
     if not questions and not errors:

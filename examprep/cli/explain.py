@@ -163,9 +163,11 @@ def explain(
 
 
 def _list(cards: CardSet, topic: str | None, list_cards: bool, as_json: bool, lang: str) -> None:
+    from examprep.bank.topics import resolve_topic
     from examprep.i18n import t
 
     counts = cards.topics()
+    topic = resolve_topic(topic, list(counts)) or topic if topic is not None else None
     if topic is not None and topic not in counts:
         raise _fail(t("explain_unknown_topic", lang, topic=topic, topics=", ".join(counts)), lang, 2)
     from examprep.render.console import make_console

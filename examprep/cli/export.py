@@ -48,7 +48,10 @@ def anki(
         cards = read_cards()
     except CardError as exc:
         raise fail(t("anki_cards_error", language, reason=exc)) from None
+    from examprep.bank.topics import resolve_topic
+
     known = set(loaded.topics()) | {str(c.get("topic")) for c in cards}
+    topic = resolve_topic(topic, sorted(known)) or topic if topic is not None else None
     if topic is not None and topic not in known:
         raise fail(t("anki_unknown_topic", language, topic=topic, topics=", ".join(sorted(known))), 2)
     deck, summary = build_deck(loaded, cards, choice, topic)

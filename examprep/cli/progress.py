@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from examprep.cli.base import BankOption, LangOption, app, fail, lang_of, load_bank
+from examprep.cli.base import BankOption, LangOption, app, fail, lang_of, load_bank, topic_of
 from examprep.i18n import help_text as H
 
 JsonOption = typer.Option(False, "--json", help=H("Machine-readable JSON on stdout.", "输出 JSON（写到标准输出）。"))
@@ -47,8 +47,7 @@ def review(
 
     language = lang_of(lang)
     loaded = load_bank(bank, language)
-    if topic is not None and topic not in loaded.topics():
-        raise fail(t("unknown_topic", language, topic=topic, topics=", ".join(loaded.topics())), 2)
+    topic = topic_of(topic, loaded, language)  # CNN, 卷积 → cnn; an unknown one is a usage error
     console = make_console()
     if list_only or as_json:
         store = reading_store(language)
@@ -118,7 +117,6 @@ def stats(
     bank: list[str] | None = BankOption,
 ) -> None:
     from examprep.cli.store_access import reading_store, store_failure
-    from examprep.i18n import t
     from examprep.render.console import make_console
     from examprep.render.progress import render_stats
     from examprep.stats import compute
@@ -126,8 +124,7 @@ def stats(
 
     language = lang_of(lang)
     loaded = load_bank(bank, language)
-    if topic is not None and topic not in loaded.topics():
-        raise fail(t("unknown_topic", language, topic=topic, topics=", ".join(loaded.topics())), 2)
+    topic = topic_of(topic, loaded, language)  # CNN, 卷积 → cnn; an unknown one is a usage error
     store = reading_store(language)
     try:
         figures = compute(store, topic)

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from examprep.bank.topics import topic_label
 from examprep.i18n import t
 from examprep.plan import PlanDay
 from examprep.session.review import DueSkill
@@ -105,7 +106,7 @@ def render_stats(
     topics.add_column(t("col_accuracy", lang), justify="right")
     topics.add_column("", no_wrap=True)
     for row in sorted(stats.topics, key=lambda r: (r.accuracy, r.key)):
-        topics.add_row(Text(row.key), str(row.attempts), pct(row.accuracy), bar(row.accuracy))
+        topics.add_row(Text(topic_label(row.key, lang)), str(row.attempts), pct(row.accuracy), bar(row.accuracy))
 
     trend = Table(title=t("stats_trend", lang, days=len(stats.trend)), title_justify="left", box=box.SIMPLE_HEAD)
     trend.add_column(t("col_day", lang))
@@ -166,7 +167,7 @@ def render_plan(console: Console, plan: list[PlanDay], exam: date, lang: str) ->
         for index, slot in enumerate(day.topics):
             if index:
                 topics.append(", ")
-            topics.append(slot.topic)
+            topics.append(topic_label(slot.topic, lang))
             topics.append(
                 f" ({pct(slot.accuracy) if slot.accuracy is not None else t('plan_never', lang)})", style="dim"
             )
