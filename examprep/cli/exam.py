@@ -437,16 +437,45 @@ def _sit(
             raise fail(t("exam_paper_error", language) + "\n  " + str(exc).replace("\n", "\n  ")) from None
     session = ExamSession(exam_store, record, built)
     ui = RichExamUI(console, language, deadline_left=session.remaining)
+    _outlive_a_closed_terminal()
     try:
         outcome = session.run(ui)
+    except OSError as exc:
+        import errno
+
+        if exc.errno not in (errno.EIO, errno.EPIPE, errno.EBADF):
+            raise
+        return  # the terminal was closed: every answer, and the essay being written, is saved
     except KeyboardInterrupt:
-        console.print()
-        console.print(t("exam_interrupted", language, id=record.id), style="yellow", markup=False)
+        try:
+            console.print()
+            console.print(t("exam_interrupted", language, id=record.id), style="yellow", markup=False)
+        except OSError:  # the terminal is gone (it was closed): everything is saved already
+            pass
         return
     if outcome == "eof":
-        console.print(t("exam_left_in_progress", language, id=record.id), style="yellow", markup=False)
+        try:
+            console.print(t("exam_left_in_progress", language, id=record.id), style="yellow", markup=False)
+        except OSError:  # the terminal is gone: the attempt is saved and stays in progress
+            pass
         return
     fresh = exam_store.get(record.id)
     assert fresh is not None
     report = finish_attempt(exam_store, fresh, built, bank)
     render_report(console, report, built, language)
+
+
+def _outlive_a_closed_terminal() -> None:
+    """When the terminal is closed, the exam must save the essay being written before it ends.
+
+    Closing the terminal sends SIGHUP, which by default ends the process at once, and makes the
+    next read fail; the reads (``RichExamUI``) treat that failure as the end of input and save
+    what the editor holds first. So SIGHUP itself is ignored while the exam runs.
+    """
+    import signal
+
+    if hasattr(signal, "SIGHUP"):
+        try:
+            signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        except ValueError:  # not the main thread (e.g. under a test runner's thread): leave it
+            pass

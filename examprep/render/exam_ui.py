@@ -116,9 +116,9 @@ class RichExamUI:
             if not self.interactive:
                 self.console.print(line, markup=False, highlight=False)
             return line
-        except EOFError:
+        except (EOFError, OSError):  # the end of input, or the terminal closed under the prompt
             self._eof = True
-            self.console.print()
+            self._print_blank()
             return None
 
     def _read_text(self, prompt: str, current: str | None) -> str | None:
@@ -150,10 +150,19 @@ class RichExamUI:
                 raise
             self._interrupted = True
             return draft
-        except EOFError:
+        except (EOFError, OSError):  # Ctrl-D on an empty editor, or the terminal closed under it
             self._eof = True
-            self.console.print()
+            draft = self._text_session.default_buffer.text
+            if draft.strip() and draft != (current or ""):
+                return draft  # the terminal went away mid-essay: saved, then the input ends
+            self._print_blank()
             return None
+
+    def _print_blank(self) -> None:
+        try:
+            self.console.print()
+        except OSError:  # no terminal any more
+            pass
 
     def ask_navigation(self, paper: ExamPaper, answers: dict[str, str], remaining: timedelta) -> str | None:
         done = sum(1 for p in paper.parts if answers.get(p.key, "").strip())

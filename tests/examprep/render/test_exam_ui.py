@@ -139,3 +139,28 @@ def test_ctrl_c_on_an_untouched_essay_interrupts_at_once(keys, rl_paper):
     keys.send_text("\x03")
     with pytest.raises(KeyboardInterrupt):
         reader.ask_part(rl_paper, free_part(rl_paper), "saved before", timedelta(minutes=30))
+
+
+class _ClosedTerminalEditor:
+    """An editor holding some text whose terminal goes away (the read fails with EIO)."""
+
+    def __init__(self, text):
+        self.default_buffer = type("Buffer", (), {"text": text})()
+
+    def prompt(self, *args, **kwargs):
+        import errno
+
+        raise OSError(errno.EIO, "Input/output error")
+
+
+def test_a_terminal_closed_mid_essay_hands_back_the_text_then_ends_the_input(keys, rl_paper):
+    reader, _ = terminal_ui(keys)
+    reader._text_session = _ClosedTerminalEditor("An essay cut short")
+    assert reader.ask_part(rl_paper, free_part(rl_paper), None, timedelta(minutes=30)) == "An essay cut short"
+    assert reader.ask_navigation(rl_paper, {}, timedelta(minutes=30)) is None  # no terminal: input ended
+
+
+def test_a_terminal_closed_over_an_untouched_essay_just_ends_the_input(keys, rl_paper):
+    reader, _ = terminal_ui(keys)
+    reader._text_session = _ClosedTerminalEditor("saved before")
+    assert reader.ask_part(rl_paper, free_part(rl_paper), "saved before", timedelta(minutes=30)) is None
