@@ -436,7 +436,7 @@ def _sit(
         except PaperError as exc:
             raise fail(t("exam_paper_error", language) + "\n  " + str(exc).replace("\n", "\n  ")) from None
     session = ExamSession(exam_store, record, built)
-    ui = RichExamUI(console, language, deadline_left=session.remaining)
+    ui = RichExamUI(console, language, deadline_left=session.remaining, save_draft=session.save_draft)
     _outlive_a_closed_terminal()
     try:
         outcome = session.run(ui)

@@ -9,6 +9,7 @@ left in its text.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -24,6 +25,9 @@ from examprep.session.exam import END_OF_TEXT
 from examprep.session.exam_paper import AnswerPart, ExamPaper, describe_paper
 from examprep.session.exam_report import Report
 from examprep.session.exam_store import AttemptRecord
+
+#: how often an essay in the editor is stored while being written (a killed process loses at most this)
+DRAFT_SECONDS = 5.0
 
 
 def clock_text(remaining: timedelta) -> str:
@@ -57,6 +61,7 @@ class RichExamUI:
         deadline_left: Callable[[], timedelta] | None = None,
         pt_input: Any = None,
         pt_output: Any = None,
+        save_draft: Callable[[AnswerPart, str], bool] | None = None,
     ):
         self.console = console
         self.lang = lang
@@ -66,6 +71,9 @@ class RichExamUI:
         self._queued: str | None = None
         self._session = None
         self._text_session: Any = None
+        self.save_draft = save_draft
+        self._drafting: AnswerPart | None = None  # the essay in the editor, kept every few seconds
+        self._draft_kept_at = 0.0
         self._interrupted = False
         if self.interactive:
             try:
@@ -90,11 +98,25 @@ class RichExamUI:
                     app.exit(result="")
             except Exception:  # already ending: the flow checks the clock after every input anyway
                 pass
+        self._keep_draft()
         text = " " + t("exam_toolbar", self.lang, left=clock_text(left))
         for minutes in (5, 10):
             if left <= timedelta(minutes=minutes):
                 return " " + t("exam_warning", self.lang, minutes=minutes) + text
         return text
+
+    def _keep_draft(self) -> None:
+        """Every DRAFT_SECONDS while an essay is in the editor, store it as it stands."""
+        if self._drafting is None or self.save_draft is None or self._text_session is None:
+            return
+        moment = time.monotonic()
+        if moment - self._draft_kept_at < DRAFT_SECONDS:
+            return
+        self._draft_kept_at = moment
+        try:
+            self.save_draft(self._drafting, self._text_session.default_buffer.text)
+        except Exception:  # noqa: BLE001 - a draft that cannot be kept must not break the editor
+            pass
 
     def _pending_interrupt(self) -> None:
         if self._interrupted:  # Ctrl-C came inside the essay editor; its text is saved by now
@@ -121,7 +143,7 @@ class RichExamUI:
             self._print_blank()
             return None
 
-    def _read_text(self, prompt: str, current: str | None) -> str | None:
+    def _read_text(self, prompt: str, current: str | None, part: AnswerPart) -> str | None:
         """A free-text answer in prompt_toolkit's multi-line editor, the saved answer loaded for
         editing; the bottom bar keeps counting down. Ctrl-D on an empty editor is the end of input.
         A session of its own: prompt_toolkit keeps a prompt's settings for the session's next prompt."""
@@ -138,6 +160,7 @@ class RichExamUI:
                 key_bindings=submit_keys(),
                 prompt_continuation=lambda width, line_number, wrap_count: " " * min(width, 2),
             )
+        self._drafting, self._draft_kept_at = part, time.monotonic()
         try:
             return self._text_session.prompt(
                 prompt, default=current or "", bottom_toolbar=self._toolbar, refresh_interval=1.0
@@ -157,6 +180,8 @@ class RichExamUI:
                 return draft  # the terminal went away mid-essay: saved, then the input ends
             self._print_blank()
             return None
+        finally:
+            self._drafting = None
 
     def _print_blank(self) -> None:
         try:
@@ -182,7 +207,7 @@ class RichExamUI:
             return self._read(head)
         if self._session is not None and self._queued is None and not self._eof:
             self.console.print(RichText(t("exam_free_text_editor", self.lang), style="dim"))
-            return self._read_text(head + "\n", current)
+            return self._read_text(head + "\n", current, part)
         self.console.print(RichText(t("exam_free_text", self.lang), style="dim"))
         first = self._read(head)
         if first is None:

@@ -185,6 +185,13 @@ class ExamSession:
         self.exam_store.save_answer(self.record.id, part.key, text, now())
         return True
 
+    def save_draft(self, part: AnswerPart, text: str) -> bool:
+        """Keep an essay while it is being written (the editor calls this every few seconds), so
+        a killed process loses at most those seconds; the finished answer is saved over it."""
+        if not text.strip() or text.rstrip() == self.answers.get(part.key, "").rstrip():
+            return False
+        return self._save(part, text.rstrip())
+
     # -- the flow ----------------------------------------------------------------------------------
     def run(self, ui: ExamUI) -> str:
         """Returns 'submitted', 'timeout' or 'eof' (input ended: the attempt stays in progress)."""

@@ -164,3 +164,24 @@ def test_a_terminal_closed_over_an_untouched_essay_just_ends_the_input(keys, rl_
     reader, _ = terminal_ui(keys)
     reader._text_session = _ClosedTerminalEditor("saved before")
     assert reader.ask_part(rl_paper, free_part(rl_paper), "saved before", timedelta(minutes=30)) is None
+
+
+def test_the_editor_keeps_the_essay_every_few_seconds(keys, rl_paper, monkeypatch):
+    import examprep.render.exam_ui as exam_ui
+
+    kept = []
+    reader, _ = terminal_ui(keys)
+    reader.save_draft = lambda part, text: kept.append((part.key, text)) or True
+    part = free_part(rl_paper)
+    reader._text_session = type("Editor", (), {"default_buffer": type("B", (), {"text": "half an essay"})()})()
+    import time
+
+    reader._drafting, reader._draft_kept_at = part, time.monotonic()  # as when the editor opens
+    reader._toolbar()  # redrawn every second; too soon after the editor opened: nothing kept yet
+    assert kept == []
+    monkeypatch.setattr(exam_ui, "DRAFT_SECONDS", 0.0)
+    reader._toolbar()
+    assert kept == [(part.key, "half an essay")]
+    reader._drafting = None  # the editor closed: nothing more is kept
+    reader._toolbar()
+    assert len(kept) == 1

@@ -317,3 +317,17 @@ def test_the_clock_reads_examprep_now(monkeypatch):
     assert now() == datetime(2026, 6, 20, 8, 0, tzinfo=UTC)
     monkeypatch.delenv("EXAMPREP_NOW")
     assert abs((now() - datetime.now(UTC)).total_seconds()) < 5
+
+
+def test_an_essay_being_written_is_kept_as_a_draft(store, clock, tmp_path):
+    record, paper = start(store, name="rl", seed=11, minutes=30)
+    session = ExamSession(store, record, paper)
+    essay = next(p for p in paper.parts if p.free_text)
+    assert session.save_draft(essay, "Q-learning is off-policy")
+    # what another process (a resume after kill -9) reads from the file
+    assert saved(tmp_path / "h.sqlite3", record.id) == {essay.key: "Q-learning is off-policy"}
+    assert not session.save_draft(essay, "Q-learning is off-policy  ")  # unchanged: nothing written
+    assert not session.save_draft(essay, "   ")  # never overwrite an answer with nothing
+    clock.advance(31)
+    assert not session.save_draft(essay, "after the deadline")
+    assert store.answers(record.id) == {essay.key: "Q-learning is off-policy"}
