@@ -28,8 +28,8 @@ def drill(
     targets: list[str] | None = typer.Argument(
         None,
         help=H(
-            "Topic ids (e.g. cnn) or template ids (e.g. cnn.exam2020.q1); none: your weakest topics.",
-            "主题 id（如 cnn）或题目 id（如 cnn.exam2020.q1）；不写则练习最薄弱的主题。",
+            "Topics by id or name (e.g. cnn, 卷积) or template ids (e.g. cnn.exam2020.q1); none: your weakest topics.",
+            "主题 id 或名称（如 cnn、卷积）或题目 id（如 cnn.exam2020.q1）；不写则练习最薄弱的主题。",
         ),
         show_default=False,
     ),

@@ -103,6 +103,9 @@ def use_chinese() -> None:
     _patch_help_option()
     _patch_errors(rich_utils)
     _patch_folding(rich_utils)
+    from examprep.render.cjkwrap import install as break_chinese_between_characters
+
+    break_chinese_between_characters()  # help screens too: no line starting with '、' or '。'
 
 
 def _click_module(name: str) -> Any:
