@@ -223,6 +223,20 @@ def _sentence_like(fragment: str) -> bool:
     return chinese >= 9 and any(m in fragment for m in _ZH_WEAK)
 
 
+_SENTENCE_SPLIT = re.compile(r"[.!?;。\n]+")
+CHINESE_PROSE_CHARS = 12  # a Chinese sentence of clauses joined by commas, at least this long ...
+CHINESE_PROSE_MARKERS = 2  # ... with this many different verbs or conjunctions (是, 使, 通过, 因为…) is prose
+
+
+def _chinese_prose(sentence: str) -> bool:
+    """Chinese chains short clauses with commas ("门用 sigmoid，输出在 0 到 1 之间，表示通过的比例"):
+    each clause alone looks like a term, the sentence does not. A list of terms is joined by 、 or
+    has at most one such word (…的作用，…的更新 has none: 的 is not counted)."""
+    if "," not in sentence or sum(len(r) for r in _CJK_RUN.findall(sentence)) < CHINESE_PROSE_CHARS:
+        return False
+    return sum(1 for marker in _ZH_STRONG if marker in sentence) >= CHINESE_PROSE_MARKERS
+
+
 def _size(fragment: str) -> float:
     return len(latin_words(fragment)) + 0.5 * sum(len(r) for r in _CJK_RUN.findall(fragment))
 
@@ -262,12 +276,19 @@ def is_keyword_list(answer: str) -> bool:
     cut a formula in two. Measured on the built-in and test items:
     every model answer passes as prose, every list of rubric terms is caught."""
     text = normalize(answer)[0]
-    fragments = _fragments(text)
+    fragments: list[str] = []
+    in_prose: list[bool] = []  # the fragment's whole sentence reads as Chinese prose
+    for sentence in _SENTENCE_SPLIT.split(text):
+        pieces = _fragments(sentence)
+        fragments += pieces
+        in_prose += [_chinese_prose(sentence)] * len(pieces)
     sizes = [EQUATION_SIZE if _EQUATION.search(f) else _size(f) for f in fragments]
     total = sum(sizes)
     if total == 0:
         return False
-    in_sentences = sum(size for f, size in zip(fragments, sizes) if _EQUATION.search(f) or _sentence_like(f))
+    in_sentences = sum(
+        size for f, size, prose in zip(fragments, sizes, in_prose) if prose or _EQUATION.search(f) or _sentence_like(f)
+    )
     return in_sentences < KEYWORD_SENTENCE_SHARE * total and statistics.median(sizes) <= KEYWORD_ITEM_SIZE
 
 

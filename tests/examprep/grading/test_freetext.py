@@ -240,6 +240,12 @@ def test_a_bare_list_is_capped_at_20_percent_and_says_so():
         ("智能体在每个状态下选择一个动作，并得到奖励。", False),
         ("No. It only eases vanishing gradients.", False),
         ("Δθ_t = ρΔθ_{t−1} − αg_t", False),
+        # Chinese chains short clauses with commas: each clause looks like a term, the sentence is prose
+        ("门用 sigmoid，输出在 0 到 1 之间，表示信息通过的比例；候选状态用 tanh，值域 (-1,1)，可正可负。", False),
+        ("它通过门控保留信息，因为遗忘门接近 1，梯度可以沿记忆单元传回去。", False),
+        # ... while terms stay terms, joined by 、 or by commas, even when they hold 的 or 在
+        ("一个隐藏层、任意的精度、足够多、只保证存在、存在性、有界闭集、线性输出、挤压函数", True),
+        ("门控的作用，记忆单元的更新，梯度的截断，长期依赖，梯度消失，候选状态", True),
     ],
 )
 def test_keyword_list_detection(text, expected):
