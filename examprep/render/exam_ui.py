@@ -374,12 +374,8 @@ def render_report(console: Console, report: Report, paper: ExamPaper, lang: str)
             console.print(line)
             if entry.answer.strip():
                 answer = entry.answer.strip()
-                console.print(
-                    RichText(
-                        f"   {t('your_answer', lang)}{'：' if lang == 'zh' else ': '}"
-                        + (answer if len(answer) < 400 else answer[:400] + "…")
-                    )
-                )
+                label = f"{t('your_answer', lang)}{'：' if lang == 'zh' else ': '}"
+                console.print(_hanging("", label + (answer if len(answer) < 400 else answer[:400] + "…"), ""))
             if part.free_text:
                 for found in entry.found:
                     console.print(_hanging("+", found.get(lang), "green"))
