@@ -127,21 +127,9 @@ def test_a_chinese_drill_and_its_summary_have_no_english_sentences(topic, tmp_pa
 def test_errors_speak_the_language_chosen_on_the_command_itself(tmp_path):
     # --lang after the command (not the root's): the error label and message are both Chinese
     env = {**os.environ, "EXAMPREP_LANG": "en", "EXAMPREP_HOME": str(tmp_path), "COLUMNS": "100"}
-    started = subprocess.run(
-        [sys.executable, "-m", "examprep", "mock-exam", "--paper", "optim", "--lang", "zh"],
-        input="",
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert started.returncode == 0, started.stderr
-    again = subprocess.run(
-        [sys.executable, "-m", "examprep", "mock-exam", "--paper", "optim", "--lang", "zh"],
-        input="",
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert again.returncode == 1
+    argv = [sys.executable, "-m", "examprep", "mock-exam", "--paper", "optim", "--lang", "zh"]
+    started, again = (subprocess.run(argv, input="", capture_output=True, text=True, env=env) for _ in range(2))
+    assert started.returncode == 0, started.stderr  # input ends at once: the attempt stays in progress
+    assert again.returncode == 1  # a second one while the first is in progress
     assert again.stderr.startswith("错误："), again.stderr
     assert "error" not in again.stderr.lower()
