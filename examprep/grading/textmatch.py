@@ -157,7 +157,7 @@ def word_matches(word: str, prefix: bool, token: str, vocabulary: frozenset[str]
 # a full stop ends a sentence when a space, the end or Chinese follows; "..." and "…" do not
 _SENTENCE_END = re.compile(r"[!?;。\n]|(?<!\.)\.(?!\.)(?=\s|$|[" + CJK + "])")
 _ABBREVIATIONS = ("e.g", "i.e", "cf", "vs", "etc", "approx")
-_CLAUSE_PUNCT = re.compile(r"[,:、]")
+_CLAUSE_PUNCT = re.compile(r"[,:]")
 _EN_CLAUSE_WORDS = frozenset("but however whereas while although though yet so because since which unless".split())
 _ZH_CLAUSE_WORDS = ("但是", "但", "然而", "却", "而", "所以", "因此", "因为", "由于", "虽然", "尽管", "只是", "从而")
 _EN_NEG = frozenset(

@@ -116,6 +116,16 @@ def test_a_negated_clause_does_not_reach_past_a_comma_and_but():
     assert found(t, "There is no clipping here.") == set()
 
 
+def test_a_chinese_enumeration_comma_stays_inside_the_denial():
+    # 、 joins the items of one list; a denial before the list covers its later items too
+    t = item([point("objective", ["客观 相似性"])])
+    assert found(t, "不存在与特征无关的、客观的相似性度量。") == set()
+    assert found(t, "不存在与特征无关的客观的相似性度量。") == set()
+    assert found(t, "存在与特征无关的、客观的相似性度量。") == {"objective"}
+    # a full comma still ends the clause
+    assert found(t, "这不是全部，客观的相似性度量也存在。") == {"objective"}
+
+
 def test_a_sentence_that_opens_with_a_denial_denies_all_of_it_up_to_a_contrast():
     long_en = "It is not true that, thanks to its many gates and its memory cell, LSTM solves exploding gradients."
     assert not grade_free_text(LSTM, long_en).misconceptions
