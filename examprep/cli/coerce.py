@@ -1,6 +1,6 @@
 """Option values converted without pydantic: typer's own conversion, done in a line of Python.
 
-typer 0.2x converts every option and argument value (strings included) through a pydantic
+typer (0.29 here) converts every option and argument value (strings included) through a pydantic
 ``TypeAdapter`` it builds on first use. Importing pydantic and building the adapters costs about
 60 ms of CPU on every command that takes a value: half a bare typer hello-world, and the largest
 single item between ``examprep drill cnn`` and its first question. examprep's options are plain
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_origin
 
-try:  # typer >= 0.22: conversion through RuntimeParam objects
+try:  # a typer that converts through RuntimeParam objects (0.29 does)
     from typer._click.exceptions import BadParameter
     from typer._coercion import RuntimeParam
     from typer._param_types import coerce_cli_path
