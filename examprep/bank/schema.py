@@ -17,7 +17,7 @@ from solvers.core import Text
 KINDS = ("calc", "concept", "design")
 IMPORTANCE = ("master", "understand", "skim")
 _POINT_KEYS = {"id", "point", "weight", "patterns", "negated_patterns"}
-_MISCONCEPTION_KEYS = {"id", "statement", "patterns", "cap", "feedback"}
+_MISCONCEPTION_KEYS = {"id", "statement", "patterns", "cap", "feedback", "voids"}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 PARAM_RULES = ("range", "choice", "value", "expr", "list", "vector", "matrix", "format")
 DEFAULT_HINT_COST = 0.25
@@ -89,13 +89,15 @@ class RubricPoint:
 
 @dataclass(frozen=True)
 class Misconception:
-    """A wrong statement students make: found (not negated) it caps the score at ``cap``."""
+    """A wrong statement students make: found (not negated) it caps the score at ``cap`` and
+    withdraws the key points it contradicts (``voids``), which its words may have matched."""
 
     id: str
     statement: Text
     patterns: tuple[str, ...]
     cap: float
     feedback: Text
+    voids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -398,7 +400,7 @@ class _Validator:
             raise self.fail("rubric", "either every key point has an id or none does (the old format)")
         return tuple(out), with_ids == 0
 
-    def misconceptions(self) -> tuple[Misconception, ...]:
+    def misconceptions(self, point_ids: set[str]) -> tuple[Misconception, ...]:
         raw = self.raw.get("misconceptions") or []
         if not isinstance(raw, list):
             raise self.fail("misconceptions", "must be a list")
@@ -425,9 +427,20 @@ class _Validator:
                     patterns=self.pattern_list(item.get("patterns"), where + ".patterns", required=True),
                     cap=float(cap),
                     feedback=self.text(item.get("feedback"), where + ".feedback"),  # type: ignore[arg-type]
+                    voids=self.voided_points(item.get("voids"), where + ".voids", point_ids),
                 )
             )
         return tuple(out)
+
+    def voided_points(self, raw: object, where: str, point_ids: set[str]) -> tuple[str, ...]:
+        if raw is None:
+            return ()
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            raise self.fail(where, "must be a list of key-point ids")
+        unknown = [v for v in raw if v not in point_ids]
+        if unknown:
+            raise self.fail(where, f"no key point with id {unknown[0]!r} in this item's rubric")
+        return tuple(raw)
 
     def build(self) -> Template:
         raw = self.raw
@@ -488,7 +501,7 @@ class _Validator:
             points=float(self.number(raw.get("points", 10), "points", positive=True)),
             rubric=rubric,
             model_answer=self.text(raw.get("model_answer"), "model_answer"),
-            misconceptions=self.misconceptions(),
+            misconceptions=self.misconceptions({point.id for point in rubric}),
             legacy_patterns=legacy,
         )
 

@@ -2,7 +2,8 @@
 
 A key point is earned when one of its phrasings (``patterns``) is stated in the answer, or when
 the answer denies one of its ``negated_patterns``; the score is points × found weight / total
-weight. Then, in this order: a misconception stated (not denied) caps the score at its ``cap``; a
+weight. Then, in this order: a misconception stated (not denied) withdraws the key points it
+contradicts (its ``voids``) and caps the score at its ``cap``; a
 bare list of terms (no sentences) is capped at 20%; nothing found means 0, and the verdict says
 whether the text was off-topic or only repeated the question. Words of the question earn nothing:
 a pattern made only of them is not used ("what is the reward?" — "the reward" is not an answer).
@@ -95,6 +96,7 @@ class _Misconception:
     feedback: Text
     cap: float
     patterns: list[Pattern]
+    voids: tuple[str, ...]
 
 
 @dataclass
@@ -145,7 +147,7 @@ def _compile(template: Template) -> _Compiled:
         negated = [compile_pattern(s, legacy) for s in p.negated_patterns]
         points.append(_Point(p.id, p.point, p.weight, usable, echo, negated))
     misconceptions = [
-        _Misconception(m.id, m.feedback, m.cap, [compile_pattern(s, legacy) for s in m.patterns])
+        _Misconception(m.id, m.feedback, m.cap, [compile_pattern(s, legacy) for s in m.patterns], m.voids)
         for m in template.misconceptions
     ]
     q_text = template.text.en + " " + template.text.zh
@@ -362,10 +364,16 @@ def grade_free_text(template: Template, answer: str) -> FreeTextVerdict:
             if echo is not None:
                 echoed.append(echo.quote(doc))
     found_misconceptions = []
+    voided: set[str] = set()
     for m in c.misconceptions:
         match = _stated(m.patterns, doc, c, negated=False, statements_only=True)
         if match is not None:
             found_misconceptions.append(MisconceptionResult(m.id, m.feedback, m.cap, match.quote(doc)))
+            voided.update(m.voids)
+    if voided:  # "one algorithm is best for all problems" must not earn the point on "all problems"
+        results = [
+            PointResult(p.id, p.point, p.weight, False, "") if p.id in voided and p.found else p for p in results
+        ]
     total_weight = sum(p.weight for p in results) or 1.0
     found_weight = sum(p.weight for p in results if p.found)
     score = max_points * found_weight / total_weight

@@ -384,6 +384,12 @@ class Piece:
 class Pattern:
     source: str
     pieces: tuple[Piece, ...]
+    # An ordered pattern ("高维 … 局部"): the segment of each piece; its segments must occur in
+    # this order inside one clause. Empty: the pieces occur anywhere in the sentence, any order.
+    segments: tuple[int, ...] = ()
+
+
+_ORDER_MARK = re.compile(r"\s+(?:…|\.\.\.)\s+")
 
 
 _LETTER_RUN = re.compile(r"[A-Za-z\u00b5\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
@@ -441,6 +447,16 @@ def _glue_operators(pieces: list[str]) -> list[str]:
 
 
 def compile_pattern(source: str, legacy: bool = False) -> Pattern:
+    parts = _ORDER_MARK.split(source.strip())
+    if len(parts) > 1 and not legacy and all(p.strip() for p in parts):
+        compiled = [_compile_unordered(part) for part in parts]
+        pieces = tuple(piece for c in compiled for piece in c.pieces)
+        segments = tuple(i for i, c in enumerate(compiled) for _ in c.pieces)
+        return Pattern(source, pieces, segments)
+    return _compile_unordered(source, legacy)
+
+
+def _compile_unordered(source: str, legacy: bool = False) -> Pattern:
     norm, cased, _where = normalize_both(source)
     norm, cased = norm.strip(), cased.strip()
     if not _HAS_CJK.search(norm) and any(not _is_plain(p) for p in norm.split()):
@@ -560,12 +576,23 @@ def find(pattern: Pattern, sentence: Sentence, vocabulary: frozenset[str]) -> li
         ordered = sorted(combo)
         if any(a[1] > b[0] for a, b in zip(ordered, ordered[1:])):
             continue  # two pieces on the same words
+        if pattern.segments and not _in_order(pattern.segments, combo, sentence):
+            continue
         width = ordered[-1][1] - ordered[0][0]
         if best_width is None or width < best_width:
             best, best_width = [combo], width
         elif width == best_width:
             best.append(combo)
     return [Match(tuple(c), _negated(sentence, tuple(c)), sentence) for c in best]
+
+
+def _in_order(segments: tuple[int, ...], spans: tuple[tuple[int, int], ...], sentence: Sentence) -> bool:
+    """The spans lie in one clause, every segment's words before the next segment's."""
+    if len({sentence.clause_of(start) for start, _end in spans}) > 1:
+        return False
+    return all(
+        spans[i][1] <= spans[j][0] for i in range(len(spans)) for j in range(len(spans)) if segments[i] < segments[j]
+    )
 
 
 def occurs_anywhere(pattern: Pattern, doc: Document, vocabulary: frozenset[str]) -> bool:

@@ -124,6 +124,34 @@ def _error(**changes) -> BankError:
             },
             "misconceptions[0].id",
         ),
+        (
+            {
+                "misconceptions": [
+                    {
+                        "id": "m",
+                        "statement": {"en": "s", "zh": "说"},
+                        "patterns": ["x"],
+                        "feedback": {"en": "f", "zh": "反"},
+                        "voids": ["no-such-point"],
+                    }
+                ]
+            },
+            "misconceptions[0].voids",
+        ),
+        (
+            {
+                "misconceptions": [
+                    {
+                        "id": "m",
+                        "statement": {"en": "s", "zh": "说"},
+                        "patterns": ["x"],
+                        "feedback": {"en": "f", "zh": "反"},
+                        "voids": "additive",
+                    }
+                ]
+            },
+            "misconceptions[0].voids",
+        ),
     ],
 )
 def test_errors_name_file_item_and_field(changes, field):
@@ -137,3 +165,11 @@ def test_a_star_inside_a_formula_loads_as_written():
     patterns = ["pi(a|s)*Q", "p*x", "rho*delta", "Q*"]
     raw = raw_item(rubric=[{"id": "a", "point": {"en": "a", "zh": "甲"}, "patterns": patterns}])
     assert template_from_dict(raw, "f.yaml").rubric[0].patterns == tuple(patterns)
+
+
+def test_a_misconception_names_the_points_it_voids():
+    raw = raw_item()
+    raw["misconceptions"][0]["voids"] = ["not-exploding"]
+    (misconception,) = template_from_dict(raw, "bank/theory/lstm.yaml").misconceptions
+    assert misconception.voids == ("not-exploding",)
+    assert template_from_dict(raw_item(), "x.yaml").misconceptions[0].voids == ()

@@ -270,6 +270,68 @@ def test_a_misconception_caps_the_score_and_is_named():
     assert verdict.score == pytest.approx(0.5 * LSTM.points)
 
 
+SWAP = item(
+    [point("low", ["local minim*"]), point("high", ["saddle*"])],
+    [
+        {
+            "id": "swapped",
+            "statement": {"en": "In high dimensions the difficulty is local minima.", "zh": "高维的困难是局部最小值。"},
+            "patterns": ["high-dimension* … difficult* … local-minim*", "高维 … 困难 … 局部"],
+            "cap": 0.5,
+            "feedback": {"en": "f", "zh": "f"},
+        },
+        {
+            "id": "rare",
+            "statement": {"en": "Saddle points are rare in high dimensions.", "zh": "高维中鞍点很少。"},
+            "patterns": ["saddle* … rare … high-dimension*"],
+            "cap": 0.5,
+            "voids": ["high"],
+            "feedback": {"en": "f", "zh": "f"},
+        },
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "stated"),
+    [
+        ("In high-dimensional spaces the main difficulty is local minima.", True),
+        ("高维空间中主要的困难是局部最小值。", True),
+        # the same words in another order, or split over clauses, say something else (and true)
+        ("Local minima are the difficulty in low dimensions, not in high dimensions.", False),
+        ("In low dimensions the difficulty is local minima, while high dimensions have saddle points.", False),
+        ("In high dimensions the difficulty is saddle points, not local minima.", False),
+        ("低维时困难是局部最优而高维时困难是鞍点。", False),
+        ("在高维空间中，困难不是局部最小值。", False),
+        ("High-dimensional difficulty? Local minima.", False),
+    ],
+)
+def test_an_ordered_pattern_needs_its_order_inside_one_clause(answer, stated):
+    verdict = grade_free_text(SWAP, answer)
+    assert ("swapped" in {m.id for m in verdict.misconceptions}) is stated
+
+
+def test_three_dots_and_an_ellipsis_mark_the_same_order():
+    dots = item([point("p", ["alpha ... beta"])])
+    assert found(dots, "Alpha comes before beta here.") == {"p"}
+    assert found(dots, "Beta comes before alpha here.") == set()
+
+
+def test_a_misconception_withdraws_the_points_it_voids():
+    wrong = grade_free_text(SWAP, "Saddle points are rare in high-dimensional spaces.")
+    assert [m.id for m in wrong.misconceptions] == ["rare"]
+    assert found(SWAP, "Saddle points are rare in high-dimensional spaces.") == set()
+    assert wrong.score == 0
+    # a point it does not void stays earned, under the cap
+    mixed = grade_free_text(
+        SWAP, "Local minima trap low-dimensional search. Saddle points are rare in high dimensions."
+    )
+    assert {p.id for p in mixed.points if p.found} == {"low"}
+    assert mixed.score == pytest.approx(5.0)
+    # without the wrong claim the same words earn the point
+    assert found(SWAP, "High dimensions are full of saddle points.") == {"high"}
+
+
 def test_matched_words_are_quoted_as_written():
     verdict = grade_free_text(LSTM, "We still need Gradient CLIPPING for this.")
     (clip,) = [p for p in verdict.points if p.id == "exploding-not-solved"]
