@@ -17,7 +17,12 @@ from examprep.grading.freetext import grade_free_text, is_keyword_list
 
 HERE = Path(__file__).parent
 BANK = load_bank([HERE / "fixtures"])
-MARKED = yaml.safe_load((HERE / "marked_answers.yaml").read_text(encoding="utf-8"))["answers"]
+# marked_answers.yaml, plus marked_answers_*.yaml: sets written separately (e.g. wrong answers)
+MARKED = [
+    case
+    for path in sorted(HERE.glob("marked_answers*.yaml"))
+    for case in yaml.safe_load(path.read_text(encoding="utf-8"))["answers"]
+]
 
 
 def _case_id(case: dict) -> str:
