@@ -298,11 +298,19 @@ def is_keyword_list(answer: str) -> bool:
 
 
 def _stated(
-    patterns: list[Pattern], doc: Document, c: _Compiled, negated: bool, statements_only: bool, demote: bool = False
+    patterns: list[Pattern],
+    doc: Document,
+    c: _Compiled,
+    negated: bool,
+    statements_only: bool,
+    demote: bool = False,
+    skip: frozenset[int] = frozenset(),
 ) -> Match | None:
+    """The first match of the patterns (stated, or denied if ``negated``), ignoring the sentences
+    that start at a position in ``skip``."""
     for pattern in patterns:
         for sentence in doc.sentences:
-            if statements_only and sentence.is_question:
+            if statements_only and sentence.is_question or sentence.start in skip:
                 continue
             if demote and _echoes_question(sentence.text, c, doc):
                 continue
@@ -310,6 +318,16 @@ def _stated(
                 if match.negated == negated:
                     return match
     return None
+
+
+def _stating_sentences(patterns: list[Pattern], doc: Document, c: _Compiled) -> set[int]:
+    """Where (sentence starts) any of the patterns is stated, not denied, outside a question."""
+    return {
+        sentence.start
+        for sentence in doc.sentences
+        if not sentence.is_question
+        and any(not match.negated for pattern in patterns for match in find(pattern, sentence, c.vocabulary))
+    }
 
 
 _FORMULA_CHUNK = re.compile(r"\S*[=^_|(Σ∑∂∇←][\S]*")
@@ -352,10 +370,26 @@ def grade_free_text(template: Template, answer: str) -> FreeTextVerdict:
     notes: list[Text] = []
     results: list[PointResult] = []
     echoed: list[str] = []
+    found_misconceptions = []
+    # A key point that a found wrong claim contradicts (its ``voids``) is not earned from any
+    # sentence that states a wrong claim: "one algorithm is best for all problems" says "all
+    # problems" too, and in a swapped answer each wrong sentence holds the other point's words.
+    wrong_sentences: set[int] = set()
+    voided: set[str] = set()
+    for m in c.misconceptions:
+        match = _stated(m.patterns, doc, c, negated=False, statements_only=True)
+        if match is not None:
+            found_misconceptions.append(MisconceptionResult(m.id, m.feedback, m.cap, match.quote(doc)))
+            wrong_sentences |= _stating_sentences(m.patterns, doc, c)
+            voided.update(m.voids)
+    withdrawn: list[str] = []
     for point in c.points:
-        match = _stated(point.patterns, doc, c, False, False, demote=c.template.legacy_patterns) or _stated(
-            point.negated, doc, c, negated=True, statements_only=False
+        skip = frozenset(wrong_sentences) if point.id in voided else frozenset()
+        match = _stated(point.patterns, doc, c, False, False, c.template.legacy_patterns, skip) or _stated(
+            point.negated, doc, c, negated=True, statements_only=False, skip=skip
         )
+        if match is None and skip and _stated(point.patterns, doc, c, False, False, c.template.legacy_patterns):
+            withdrawn.append(point.id)
         results.append(
             PointResult(point.id, point.point, point.weight, match is not None, match.quote(doc) if match else "")
         )
@@ -363,17 +397,6 @@ def grade_free_text(template: Template, answer: str) -> FreeTextVerdict:
             echo = _stated(point.echo, doc, c, negated=False, statements_only=False)
             if echo is not None:
                 echoed.append(echo.quote(doc))
-    found_misconceptions = []
-    voided: set[str] = set()
-    for m in c.misconceptions:
-        match = _stated(m.patterns, doc, c, negated=False, statements_only=True)
-        if match is not None:
-            found_misconceptions.append(MisconceptionResult(m.id, m.feedback, m.cap, match.quote(doc)))
-            voided.update(m.voids)
-    if voided:  # "one algorithm is best for all problems" must not earn the point on "all problems"
-        results = [
-            PointResult(p.id, p.point, p.weight, False, "") if p.id in voided and p.found else p for p in results
-        ]
     total_weight = sum(p.weight for p in results) or 1.0
     found_weight = sum(p.weight for p in results if p.found)
     score = max_points * found_weight / total_weight
@@ -390,6 +413,13 @@ def grade_free_text(template: Template, answer: str) -> FreeTextVerdict:
                 Text(
                     f"A wrong statement caps the score at {_pct(cap)} of the points.",
                     f"答案中有错误的说法，得分上限为满分的 {_pct(cap)}。",
+                )
+            )
+        if withdrawn:
+            notes.append(
+                Text(
+                    f"{len(withdrawn)} key point(s) matched only through the wrong statement and are not credited.",
+                    f"有 {len(withdrawn)} 个要点只是在错误说法里出现了相关词语，不计分。",
                 )
             )
         keyword_list = is_keyword_list(answer)
@@ -414,7 +444,7 @@ def grade_free_text(template: Template, answer: str) -> FreeTextVerdict:
             elif _share(answer, c.topic_words, c.topic_bigrams, c.topic_compact) < OFF_TOPIC_SHARE:
                 off_topic = True
                 notes.append(Text("The answer does not address this question.", "答案与本题无关。"))
-            else:
+            elif not withdrawn:
                 notes.append(Text("None of the key points was found.", "没有找到任何要点。"))
         if echoed:
             shown = ", ".join(dict.fromkeys(f"“{e}”" for e in echoed[:4]))

@@ -335,6 +335,15 @@ def test_a_misconception_withdraws_the_points_it_voids():
     assert mixed.score == pytest.approx(5.0)
     # without the wrong claim the same words earn the point
     assert found(SWAP, "High dimensions are full of saddle points.") == {"high"}
+    # and a point also stated in a sentence of its own is kept (the cap still applies)
+    both = grade_free_text(
+        SWAP, "High dimensions are full of saddle points. Saddle points are rare in high dimensions."
+    )
+    assert {p.id for p in both.points if p.found} == {"high"}
+    assert both.score == pytest.approx(5.0)
+    # the note says why a matched point earned nothing, in both languages
+    assert any("not credited" in n.en and "不计分" in n.zh for n in wrong.notes)
+    assert not any("None of the key points" in n.en for n in wrong.notes)
 
 
 def test_matched_words_are_quoted_as_written():
