@@ -418,7 +418,11 @@ def grade_free_text(template: Template, answer: str) -> FreeTextVerdict:
         if withdrawn:
             notes.append(
                 Text(
-                    f"{len(withdrawn)} key point(s) matched only through the wrong statement and are not credited.",
+                    (
+                        "A key point matched only through the wrong statement and is not credited."
+                        if len(withdrawn) == 1
+                        else f"{len(withdrawn)} key points matched only through the wrong statement and are not credited."
+                    ),
                     f"有 {len(withdrawn)} 个要点只是在错误说法里出现了相关词语，不计分。",
                 )
             )
